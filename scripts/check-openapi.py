@@ -153,7 +153,7 @@ class Checker:
             return False
         for problem in problems[:5]:
             location = "/" + "/".join(str(p) for p in problem.absolute_path)
-            self.fail(where, f"example does not validate at {location}: {problem.message}")
+            self.fail(where, f"does not validate at {location}: {problem.message}")
         return not problems
 
     def check_document(self):
@@ -293,6 +293,10 @@ class Checker:
                 index[op["operationId"]] = (path, method, op)
         return index
 
+    def parameters_of(self, path, op):
+        item = resolve(self.spec, self.spec["paths"][path])
+        return [resolve(self.spec, p) for p in item.get("parameters", []) + op.get("parameters", [])]
+
     def check_walkthrough(self):
         if not DOC_PATH.exists():
             self.fail("docs/api.md", "missing")
@@ -314,6 +318,14 @@ class Checker:
                 self.fail(where, f"curl uses {step['method']}, the operation is {method.upper()} {path}")
             if not path_matches(path, step["path"]):
                 self.fail(where, f"curl path {step['path']} does not match {path}")
+            for parameter in self.parameters_of(path, op):
+                if not parameter.get("required"):
+                    continue
+                name = parameter["name"]
+                if parameter["in"] == "header" and name.lower() not in step["headers"]:
+                    self.fail(where, f"the operation requires the header {name}")
+                if parameter["in"] == "query" and name not in step["query"]:
+                    self.fail(where, f"the operation requires the query parameter {name}")
             body = resolve(self.spec, op.get("requestBody", {}))
             json_types = [m for m in body.get("content", {}) if JSON_MEDIA.match(m)]
             if step["body"] is None:
@@ -382,7 +394,7 @@ def parse_walkthrough(text):
 
 def parse_step(raw):
     step = {"operation_id": raw["operation_id"], "line": raw["line"], "body": None,
-            "binary": False, "content_type": None}
+            "binary": False, "content_type": None, "headers": set(), "query": set()}
     command_lines, body_lines = [], []
     heredoc = None
     for line in raw["lines"]:
@@ -432,6 +444,7 @@ def parse_step(raw):
             continue
         if word in ("-H", "--header"):
             name, _, value = words[i + 1].partition(":")
+            step["headers"].add(name.strip().lower())
             if name.strip().lower() == "content-type":
                 step["content_type"] = value.strip().split(";")[0]
             i += 2
@@ -452,6 +465,8 @@ def parse_step(raw):
     step["method"] = method or ("POST" if has_data else "GET")
     path = re.sub(r"^(\$\{?PORTAL\}?|https?://[^/]+)", "", url).split("?")[0]
     step["path"] = path
+    query = url.partition("?")[2]
+    step["query"] = {pair.partition("=")[0] for pair in query.split("&") if pair}
     return step
 
 

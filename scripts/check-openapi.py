@@ -202,12 +202,47 @@ class Checker:
                 if pair in pairs:
                     self.fail(where, f"x-roles repeats {pair}")
                 pairs.add(pair)
+            self.check_problem_responses(path, op, where)
             for code, response in op.get("responses", {}).items():
                 response = resolve(self.spec, response)
                 content = response.get("content", {})
                 if str(code)[0] in "45" and content:
                     if not ({"application/problem+json", "application/dicom+json"} & set(content)):
                         self.fail(f"{where} {code}", "error response must be application/problem+json")
+
+    def check_problem_responses(self, path, op, where):
+        """The error responses an operation must declare follow from what it takes."""
+        codes = {str(code) for code in op.get("responses", {})}
+        parameters = self.parameters_of(path, op)
+        headers = {p["name"].lower() for p in parameters if p.get("in") == "header"}
+        required_headers = {p["name"].lower() for p in parameters
+                            if p.get("in") == "header" and p.get("required")}
+        body = resolve(self.spec, op.get("requestBody", {}))
+        takes_json = any(JSON_MEDIA.match(m) for m in body.get("content", {}))
+        public = op.get("security") == []
+        wanted = {"429": "every operation can be rate limited"}
+        if not public:
+            wanted["401"] = "it needs a token"
+            wanted["default"] = "unexpected errors (500) must be described"
+        if "if-match" in required_headers:
+            wanted["412"] = "it takes If-Match"
+            wanted["428"] = "it requires If-Match"
+        if takes_json:
+            wanted["422"] = "it takes a JSON body"
+            if op.get("x-status") == "planned" and body.get("required"):
+                wanted["400"] = "it takes a JSON body"
+        if "idempotency-key" in headers:
+            wanted["409"] = "it takes Idempotency-Key (key in use)"
+            wanted["422"] = "it takes Idempotency-Key (key reused with another body)"
+        if "range" in headers:
+            wanted["416"] = "it takes Range"
+        # POST to a path ending in a parameter stores into it (STOW-RS to a study that may be new).
+        stores_into = path.rstrip("/").endswith("}") and op is resolve(self.spec, self.spec["paths"][path]).get("post")
+        if any(p.get("in") == "path" for p in parameters) and not stores_into:
+            wanted["404"] = "it addresses a resource by path"
+        for code, reason in sorted(wanted.items()):
+            if code not in codes:
+                self.fail(where, f"missing response {code}: {reason}")
 
     def check_media(self, media, parts, require_example):
         where = pointer(parts)

@@ -63,7 +63,11 @@ def load_spec():
     def construct_mapping(loader, node, deep=False):
         keys = set()
         for key_node, _ in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node, yaml.ScalarNode):
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                # `<<` exists only in YAML 1.1; OpenAPI 3.1 tools read YAML 1.2, where it is a plain key.
+                raise yaml.constructor.ConstructorError(
+                    None, None, "merge key `<<` is not YAML 1.2; write the mapping out", key_node.start_mark)
+            if not isinstance(key_node, yaml.ScalarNode):
                 continue
             key = key_node.value
             if key in keys:

@@ -5,6 +5,10 @@ Usage:
     scripts/check-openapi.py            run every check, exit 1 with one line per failure
     scripts/check-openapi.py --served   print the operations the server must route, as `METHOD /path`
                                         (those without `x-status`), sorted, one per line
+    scripts/check-openapi.py --operations-json
+                                        print the authorisation table as JSON: for every operation its
+                                        operation_id, method, path, served, public and roles
+                                        ([{role, scope}]), for the policy matrix test to read
 
 Checks:
   1. openapi.yaml is valid OpenAPI 3.1 (openapi-spec-validator, an independent implementation).
@@ -141,6 +145,10 @@ class Checker:
         self.registry = Registry().with_resource(BASE_URI, resource)
         self.jsonschema = jsonschema
         self.format_checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
+        for name, package in (("date-time", "rfc3339-validator"), ("date", None), ("uuid", None)):
+            if name not in self.format_checker.checkers:
+                self.fail("python", f"jsonschema cannot check format {name!r}"
+                                    + (f" (pip install {package})" if package else ""))
 
     def fail(self, where, message):
         self.errors.append(f"{where}: {message}")
@@ -515,6 +523,13 @@ def main():
         spec = load_spec()
     except Exception as error:
         sys.exit(f"check-openapi: cannot read {SPEC_PATH.name}: {error}")
+    if "--operations-json" in sys.argv[1:]:
+        table = [{"operation_id": op.get("operationId"), "method": m.upper(), "path": p,
+                  "served": "x-status" not in op, "public": op.get("security") == [],
+                  "roles": op.get("x-roles", [])}
+                 for p, m, op, _ in operations(spec)]
+        print("[\n" + ",\n".join(json.dumps(row, ensure_ascii=False) for row in table) + "\n]")
+        return 0
     if "--served" in sys.argv[1:]:
         served = sorted(f"{m.upper()} {p}" for p, m, op, _ in operations(spec) if "x-status" not in op)
         print("\n".join(served))

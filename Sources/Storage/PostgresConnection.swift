@@ -62,6 +62,16 @@ final class PostgresConnection: @unchecked Sendable {
         return connection
     }
 
+    /// Whether a server accepts connections at `target` (libpq `PQpingParams`); blocks briefly.
+    static func ping(_ target: ConnectionTarget) -> Bool {
+        let keywords = ["connect_timeout", "dbname"]
+        let values = ["2", target.connectionString]
+        let status = withCStrings(keywords) { keywords in
+            withCStrings(values) { values in PQpingParams(keywords, values, 1) }
+        }
+        return status == PQPING_OK
+    }
+
     /// Whether the connection is unusable (the server closed it, or the socket broke).
     var isBroken: Bool { PQstatus(handle) != CONNECTION_OK }
 

@@ -67,6 +67,9 @@ public final class EmbeddedPostgres: Sendable {
             database: database ?? configuration.database)
     }
 
+    /// The server's process ID while it runs.
+    public var processIdentifier: Int32? { child.withLock { $0?.pid } }
+
     /// Whether the server process is running.
     public var isRunning: Bool { child.withLock { $0.map { !$0.hasExited } ?? false } }
 

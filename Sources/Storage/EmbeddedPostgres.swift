@@ -79,8 +79,16 @@ public final class EmbeddedPostgres: Sendable {
         guard !isRunning else { return }
         let binaries = try configuration.binaries ?? PostgresBinaries.locate()
         let account = try ChildAccount.forCurrentProcess(preferred: configuration.unprivilegedAccount)
-        try prepareFolders(account: account)
-        try await recoverFromCrash()
+        try await prepareFolders(account: account)
+        if case .inUse(let pid) = try await recoverFromCrash() {
+            // Another portal process (e.g. `portal serve` while we are `portal migrate`) runs the cluster.
+            logger.debug("sharing the private PostgreSQL of another process", metadata: ["db.pid": "\(pid)"])
+            guard await isAcceptingConnections() else {
+                throw DatabaseError(code: .embeddedCluster, context: "the cluster of process \(pid) does not answer")
+            }
+            try await createDatabaseIfMissing(configuration.database)
+            return
+        }
         if !FileManager.default.fileExists(atPath: dataDirectory.appendingPathComponent("PG_VERSION").path) {
             try await initialise(binaries: binaries, account: account)
         }
@@ -132,7 +140,11 @@ public final class EmbeddedPostgres: Sendable {
     ///
     /// Unlike `run()`, leaves stopping to the caller, who closes its pools first.
     public func waitWhileRunning() async throws {
-        guard let process = child.withLock({ $0 }) else { return }
+        guard let process = child.withLock({ $0 }) else {
+            // Sharing another process's cluster: nothing to watch, wait for cancellation.
+            await Cancellation.wait()
+            return
+        }
         if await process.exitStatus() != nil {
             throw DatabaseError(code: .embeddedCluster, context: "PostgreSQL exited unexpectedly; see \(logFile.path)")
         }
@@ -158,8 +170,17 @@ public final class EmbeddedPostgres: Sendable {
 
     // MARK: - Steps
 
-    private func prepareFolders(account: ChildAccount?) throws {
+    private func prepareFolders(account: ChildAccount?) async throws {
         let manager = FileManager.default
+        let parent = configuration.directory.deletingLastPathComponent()
+        if account != nil {
+            // The unprivileged child must pass through the data folder: give it search (not list) rights.
+            try? manager.createDirectory(at: parent, withIntermediateDirectories: true)
+            var status = stat()
+            if stat(parent.path, &status) == 0, status.st_uid == geteuid() {
+                chmod(parent.path, (status.st_mode & 0o7777) | 0o001)
+            }
+        }
         for folder in [configuration.directory, socketDirectory] {
             do {
                 try manager.createDirectory(
@@ -168,6 +189,17 @@ public final class EmbeddedPostgres: Sendable {
                 throw DatabaseError(code: .embeddedCluster, context: "cannot create \(folder.path)")
             }
             try account?.own(folder)
+        }
+        if let account {
+            let status = try await ChildProcess.run(
+                ["/usr/bin/test", "-w", configuration.directory.path], as: account, workingDirectory: URL(fileURLWithPath: "/"),
+                log: logFile)
+            guard status == 0 else {
+                throw DatabaseError(
+                    code: .embeddedCluster,
+                    context: "user \(account.name) cannot reach \(configuration.directory.path); "
+                        + "make its parent folders searchable (chmod o+x) or choose another --data-dir")
+            }
         }
         // sockaddr_un.sun_path holds 108 bytes including the final NUL.
         let socketPath = socketDirectory.appendingPathComponent(".s.PGSQL.\(Self.port)").path
@@ -200,21 +232,24 @@ public final class EmbeddedPostgres: Sendable {
 
     private func waitUntilReady(_ process: ChildProcess) async throws {
         let deadline = ContinuousClock.now + configuration.startTimeout
-        let probe = target(database: "postgres")
         while true {
             if process.hasExited {
                 child.withLock { $0 = nil }
                 throw DatabaseError(code: .embeddedCluster, context: "PostgreSQL did not start: \(logTail())")
             }
-            let isReady = await withCheckedContinuation { continuation in
-                DispatchQueue.global().async { continuation.resume(returning: PostgresConnection.ping(probe)) }
-            }
-            if isReady { return }
+            if await isAcceptingConnections() { return }
             if ContinuousClock.now >= deadline {
                 await stop()
                 throw DatabaseError(code: .embeddedCluster, context: "PostgreSQL did not become ready in time")
             }
             try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    private func isAcceptingConnections() async -> Bool {
+        let probe = target(database: "postgres")
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: PostgresConnection.ping(probe)) }
         }
     }
 

@@ -103,6 +103,30 @@ struct EmbeddedPostgresTests {
         #expect(await host.readiness().isReady == false)
     }
 
+    @Test func hostWithADatabaseURLUsesThatServerAndStopsWhenCancelled() async throws {
+        let test = try await PostgresTestCluster.shared.makeDatabase()
+        defer { test.database.close() }
+        let cluster = try await PostgresTestCluster.shared.cluster()
+        let folder = try TemporaryDirectory.make()
+        defer { folder.remove() }
+        let configuration = DatabaseHost.Configuration(
+            databaseURL: cluster.target(database: test.name).connectionString, dataDirectory: folder.url,
+            migrationsDirectory: MigrationsLocator(environment: [:]).locate())
+        let host = try await DatabaseHost.open(configuration: configuration, logger: PostgresTestCluster.logger)
+        #expect(host.embedded == nil)
+        #expect(await host.readiness() == .ready)
+        // The migration landed in the test's database, and no cluster was made in the data folder.
+        #expect(try await test.database.query("SELECT count(*) FROM schema_migrations").first?.decode(Int.self, at: 0) == 1)
+        #expect(!FileManager.default.fileExists(atPath: folder.appending("postgres").path))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await host.run() }
+            group.cancelAll()
+            try await group.waitForAll()
+        }
+        let error = try await #require(throws: DatabaseError.self) { try await host.database.query("SELECT 1") }
+        #expect(error.code == .poolClosed)
+    }
+
     private func read(_ cluster: EmbeddedPostgres) async throws -> [String] {
         let database = Database(configuration: Database.Configuration(target: cluster.target()))
         defer { database.close() }

@@ -103,8 +103,13 @@ public final class EmbeddedPostgres: Sendable {
             arguments, as: account, workingDirectory: configuration.directory, log: logFile)
         child.withLock { $0 = process }
         logger.debug("started private PostgreSQL", metadata: ["db.pid": "\(process.pid)"])
-        try await waitUntilReady(process)
-        try await createDatabaseIfMissing(configuration.database)
+        do {
+            try await waitUntilReady(process)
+            try await createDatabaseIfMissing(configuration.database)
+        } catch {
+            await stop()
+            throw error
+        }
     }
 
     /// Stops the server with a fast shutdown (SIGINT: sessions end, a checkpoint is written), escalating
@@ -239,7 +244,6 @@ public final class EmbeddedPostgres: Sendable {
             }
             if await isAcceptingConnections() { return }
             if ContinuousClock.now >= deadline {
-                await stop()
                 throw DatabaseError(code: .embeddedCluster, context: "PostgreSQL did not become ready in time")
             }
             try? await Task.sleep(for: .milliseconds(50))

@@ -56,9 +56,12 @@ public final class EmbeddedPostgres: Sendable {
         self.logger = logger
     }
 
-    var dataDirectory: URL { configuration.directory.appendingPathComponent("data") }
-    var socketDirectory: URL { configuration.directory.appendingPathComponent("run") }
-    var logFile: URL { configuration.directory.appendingPathComponent("postgres.log") }
+    /// The cluster's `PGDATA`.
+    public var dataDirectory: URL { configuration.directory.appendingPathComponent("data") }
+    /// The folder of the Unix socket (`psql -h`, `pgbench -h`); port 5432, user `configuration.user`.
+    public var socketDirectory: URL { configuration.directory.appendingPathComponent("run") }
+    /// The server's log.
+    public var logFile: URL { configuration.directory.appendingPathComponent("postgres.log") }
 
     /// How to reach the cluster's database (or another database of it).
     public func target(database: String? = nil) -> ConnectionTarget {

@@ -1,0 +1,70 @@
+import Dispatch
+import Synchronization
+
+/// The bounded pool behind `Database`: at most `size` connections, lent one caller at a time.
+///
+/// Decisions are taken by `ConnectionPoolState` under a `Mutex`; continuations are resumed outside the
+/// lock. A caller waits at most the acquire timeout, then gets a `.poolTimeout` error (a 503).
+final class ConnectionPool: Sendable {
+    typealias State = ConnectionPoolState<PostgresConnection, CheckedContinuation<Lease, any Error>>
+    typealias Lease = PoolLease<PostgresConnection>
+
+    let acquireTimeout: Duration
+    private let state: Mutex<State>
+    private let waiterIDs = Atomic<UInt64>(0)
+
+    init(size: Int, acquireTimeout: Duration) {
+        self.acquireTimeout = acquireTimeout
+        self.state = Mutex(State(size: size))
+    }
+
+    /// Takes an idle connection, the right to open one, or waits for either until the acquire timeout.
+    func acquire() async throws -> Lease {
+        let id = waiterIDs.wrappingAdd(1, ordering: .relaxed).newValue
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Lease, any Error>) in
+                switch state.withLock({ $0.acquire(id: id, waiter: continuation) }) {
+                case .lease(let lease): continuation.resume(returning: lease)
+                case .failClosed: continuation.resume(throwing: DatabaseError(code: .poolClosed))
+                case .wait:
+                    let timeout = acquireTimeout.components
+                    let nanoseconds = timeout.seconds * 1_000_000_000 + timeout.attoseconds / 1_000_000_000
+                    DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) {
+                        [weak self] in
+                        self?.abandon(waiter: id, error: DatabaseError(code: .poolTimeout))
+                    }
+                }
+            }
+        } onCancel: {
+            abandon(waiter: id, error: CancellationError())
+        }
+    }
+
+    /// Hands a healthy connection back.
+    func release(_ connection: PostgresConnection) {
+        connection.lastReleased = .now
+        perform(state.withLock { $0.release(connection) })
+    }
+
+    /// Gives up a slot: a broken connection dropped, or a permit whose connect failed.
+    func discard() {
+        perform(state.withLock { $0.discard() })
+    }
+
+    /// Refuses new callers, fails waiters and drops idle connections (closed as they deinitialise).
+    func close() {
+        let (_, waiters) = state.withLock { $0.close() }
+        for waiter in waiters { waiter.resume(throwing: DatabaseError(code: .poolClosed)) }
+    }
+
+    private func perform(_ handOff: State.HandOff) {
+        switch handOff {
+        case .none: break
+        case .resume(let waiter, let lease): waiter.resume(returning: lease)
+        }
+    }
+
+    private func abandon(waiter id: UInt64, error: any Error) {
+        state.withLock { $0.abandon(id: id) }?.resume(throwing: error)
+    }
+}

@@ -8,27 +8,21 @@ import Testing
         let config = try PortalConfiguration.resolve(flags: .init(), environment: [:])
         #expect(config.host == "127.0.0.1")
         #expect(config.port == 8080)
-        #expect(config.dataDirectory == "./portal-data")
-        #expect(config.databaseURL == nil)
         #expect(config.tlsCertificate == nil)
     }
 
     @Test func environmentFillsWhatFlagsLeaveOut() throws {
         let config = try PortalConfiguration.resolve(
             flags: .init(port: 9000),
-            environment: [
-                "PORTAL_HOST": "::1", "PORTAL_PORT": "7000", "PORTAL_DATA_DIR": "/srv/portal",
-                "PORTAL_DATABASE_URL": "postgresql://portal@db/portal?sslmode=verify-full",
-            ])
+            environment: ["PORTAL_HOST": "::1", "PORTAL_PORT": "7000", "PORTAL_LOG_LEVEL": "debug"])
         #expect(config.host == "::1")
         #expect(config.port == 9000)
-        #expect(config.dataDirectory == "/srv/portal")
-        #expect(config.databaseURL == "postgresql://portal@db/portal?sslmode=verify-full")
+        #expect(config.logLevel == "debug")
     }
 
     @Test(arguments: [
         ["PORTAL_PORT": "80000"], ["PORTAL_PORT": "eighty"], ["PORTAL_TLS_CERT": "/etc/cert.pem"],
-        ["PORTAL_LOG_LEVEL": "loud"], ["PORTAL_DATABASE_URL": "mysql://x"], ["PORTAL_EVENT_LOOPS": "0"],
+        ["PORTAL_LOG_LEVEL": "loud"], ["PORTAL_EVENT_LOOPS": "0"],
     ])
     func rejectsInvalidEnvironment(_ environment: [String: String]) {
         #expect(throws: ValidationError.self) {

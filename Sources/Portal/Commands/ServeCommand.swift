@@ -1,7 +1,137 @@
 import ArgumentParser
+import Foundation
+import HTTPServer
+import Logging
+import Storage
 
-/// `portal serve` (being built).
+/// `portal serve`: runs the HTTP(S) server with its database (the private cluster unless a URL is given).
 struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve")
-    func run() async throws {}
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the portal over HTTP(S).",
+        discussion: """
+            Every option can also come from a PORTAL_* environment variable (see README, Configuration); \
+            an option given here wins over the variable. Without --database-url the portal runs its own \
+            PostgreSQL cluster in <data-dir>/postgres and stops it on exit. SIGTERM or SIGINT stops \
+            accepting connections and lets requests in flight finish for --shutdown-grace seconds.
+            """)
+
+    @Option(help: "Address to listen on (env PORTAL_HOST, default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "TCP port, 0 for any free one (env PORTAL_PORT, default 8080).")
+    var port: Int?
+
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain for HTTPS (env PORTAL_TLS_CERT).")
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert (env PORTAL_TLS_KEY).")
+    var tlsKey: String?
+
+    @Option(name: .customLong("event-loops"), help: "Event loops (env PORTAL_EVENT_LOOPS, default: cores).")
+    var eventLoops: Int?
+
+    @Option(name: .customLong("log-level"), help: "Log level (env PORTAL_LOG_LEVEL, default info).")
+    var logLevel: String?
+
+    @Option(
+        name: .customLong("shutdown-grace"),
+        help: "Seconds requests in flight may finish after SIGTERM (env PORTAL_SHUTDOWN_GRACE, default 10).")
+    var shutdownGrace: Int?
+
+    @OptionGroup var storage: StorageOptions
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let config = try PortalConfiguration.resolve(
+            flags: ConfigurationOverrides(
+                host: host, port: port, tlsCertificate: tlsCertificate, tlsKey: tlsKey, eventLoops: eventLoops,
+                logLevel: logLevel, shutdownGraceSeconds: shutdownGrace),
+            environment: environment)
+        let level = Logger.Level(rawValue: config.logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "portal")
+        let files = InstalledFiles(environment: environment)
+        let openAPI = try files.openAPIDocument()
+
+        logger.info("opening the database")
+        let database = try await storage.openDatabase(logger: logger, environment: environment)
+        let blobs: FileBlobStore
+        do {
+            blobs = try FileBlobStore(root: storage.resolve(environment: environment).blobDirectory)
+            let swept = try blobs.sweepOrphanTemporaries()
+            if swept > 0 { logger.notice("removed orphan blob temporaries", metadata: ["count": "\(swept)"]) }
+        } catch {
+            await database.shutdown()
+            throw error
+        }
+
+        let application = PortalApplication(
+            operations: OperationsRoutes.operations(
+                openAPIDocument: openAPI,
+                readiness: {
+                    let readiness = await database.readiness()
+                    return readiness.isReady ? nil : (readiness.reason ?? "The database is not ready.")
+                }))
+        let server: HTTPServer
+        do {
+            server = try HTTPServer(
+                configuration: config.serverConfiguration, router: application.makeRouter(),
+                middleware: application.middleware, logger: logger)
+        } catch {
+            await database.shutdown()
+            throw error
+        }
+        let scheme = config.tlsCertificate == nil ? "http" : "https"
+        logger.notice(
+            "portal listening",
+            metadata: ["url": "\(scheme)://\(config.displayHost):\(server.boundPort)", "version": "\(PortalCommand.version)"])
+
+        let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { signal in
+            logger.notice("shutting down", metadata: ["signal": "\(signal)"])
+            server.shutdown(gracePeriod: config.shutdownGrace)
+        }
+        defer { signals.cancel() }
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await server.run()
+            }
+            group.addTask {
+                do {
+                    try await database.run()
+                } catch is CancellationError {
+                } catch {
+                    // The private cluster died: stop serving so the supervisor restarts us whole.
+                    logger.critical("the database stopped; shutting down", metadata: ["error": "\(error)"])
+                    server.shutdown(gracePeriod: .seconds(1))
+                    throw error
+                }
+            }
+            // The server returns first on a normal shutdown; then the database closes its pool and cluster.
+            try await group.next()
+            group.cancelAll()
+            try await group.waitForAll()
+        }
+        logger.notice("portal stopped")
+    }
+}
+
+extension PortalConfiguration {
+    /// The server's slice of the configuration.
+    var serverConfiguration: HTTPServer.Configuration {
+        var server = HTTPServer.Configuration(host: host, port: port)
+        if let tlsCertificate, let tlsKey {
+            server.tls = HTTPServer.TLSConfiguration(certificatePath: tlsCertificate, privateKeyPath: tlsKey)
+        }
+        server.eventLoopCount = eventLoops
+        return server
+    }
+
+    /// The host as it appears in a URL (IPv6 literals in brackets).
+    var displayHost: String { host.contains(":") ? "[\(host)]" : host }
 }

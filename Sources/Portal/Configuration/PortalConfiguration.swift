@@ -1,18 +1,14 @@
 import ArgumentParser
-public import Foundation
+import Foundation
 
-/// The portal's configuration, resolved once at start-up: command line first, then `PORTAL_*` environment
+/// The HTTP side of the portal's configuration, resolved once at start-up: command line first, then `PORTAL_*` environment
 /// variables, then defaults (README, "Configuration"). Components get their slice of it; only `Portal`
-/// reads the environment.
+/// reads the environment. Where records and images live is `StorageOptions`.
 struct PortalConfiguration: Sendable, Equatable {
     /// Address to listen on. Default `127.0.0.1`: plain HTTP stays on loopback unless asked otherwise.
     var host: String = "127.0.0.1"
     /// TCP port; 0 picks a free one. Default 8080.
     var port: Int = 8080
-    /// Folder for the private PostgreSQL cluster, the blob store and temporary files.
-    var dataDirectory: String = "./portal-data"
-    /// libpq connection URI; nil means the private cluster in `dataDirectory`.
-    var databaseURL: String?
     /// PEM certificate chain; with `tlsKey`, the portal serves HTTPS only.
     var tlsCertificate: String?
     /// PEM private key for `tlsCertificate`.
@@ -28,8 +24,6 @@ struct PortalConfiguration: Sendable, Equatable {
     static let environmentVariables: [(variable: String, option: String)] = [
         ("PORTAL_HOST", "--host"),
         ("PORTAL_PORT", "--port"),
-        ("PORTAL_DATA_DIR", "--data-dir"),
-        ("PORTAL_DATABASE_URL", "--database-url"),
         ("PORTAL_TLS_CERT", "--tls-cert"),
         ("PORTAL_TLS_KEY", "--tls-key"),
         ("PORTAL_EVENT_LOOPS", "--event-loops"),
@@ -42,8 +36,6 @@ struct PortalConfiguration: Sendable, Equatable {
 struct ConfigurationOverrides: Sendable, Equatable {
     var host: String?
     var port: Int?
-    var dataDirectory: String?
-    var databaseURL: String?
     var tlsCertificate: String?
     var tlsKey: String?
     var eventLoops: Int?
@@ -79,8 +71,6 @@ extension PortalConfiguration {
         }
         if let host = pick(flags.host, "PORTAL_HOST") { config.host = host.value }
         if let port = try integer(flags.port, "PORTAL_PORT", "--port", in: 0...65_535) { config.port = port }
-        if let dir = pick(flags.dataDirectory, "PORTAL_DATA_DIR") { config.dataDirectory = dir.value }
-        config.databaseURL = pick(flags.databaseURL, "PORTAL_DATABASE_URL")?.value
         config.tlsCertificate = pick(flags.tlsCertificate, "PORTAL_TLS_CERT")?.value
         config.tlsKey = pick(flags.tlsKey, "PORTAL_TLS_KEY")?.value
         if let loops = try integer(flags.eventLoops, "PORTAL_EVENT_LOOPS", "--event-loops", in: 1...256) {
@@ -100,9 +90,6 @@ extension PortalConfiguration {
         }
         if (config.tlsCertificate == nil) != (config.tlsKey == nil) {
             throw ValidationError("--tls-cert and --tls-key (PORTAL_TLS_CERT, PORTAL_TLS_KEY) go together")
-        }
-        if let url = config.databaseURL, !(url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")) {
-            throw ValidationError("database URL must be a libpq URI starting with postgresql://")
         }
         return config
     }

@@ -25,7 +25,7 @@ import Testing
     }
 
     static let declared: [DeclaredOperation] = {
-        let output = (try? runChecker(["--operations-json"])) ?? Data()
+        let output = Data(((try? CheckerRun.make(arguments: ["--operations-json"]))?.standardOutput ?? "").utf8)
         return (try? JSONDecoder().decode([DeclaredOperation].self, from: output)) ?? []
     }()
 
@@ -79,20 +79,4 @@ import Testing
     static func target(_ owner: (centre: CentreID, project: ProjectID, user: UserID)) -> AccessTarget {
         AccessTarget(centre: owner.centre, project: owner.project, owner: owner.user)
     }
-}
-
-/// Runs scripts/check-openapi.py with `arguments` from the package root and returns its standard output.
-func runChecker(_ arguments: [String]) throws -> Data {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", root.appendingPathComponent("scripts/check-openapi.py").path] + arguments
-    process.currentDirectoryURL = root
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return data
 }

@@ -71,12 +71,13 @@ struct ServeCommand: AsyncParsableCommand {
         }
 
         let application = PortalApplication(
-            operations: OperationsRoutes.operations(
-                openAPIDocument: openAPI,
-                readiness: {
-                    let readiness = await database.readiness()
-                    return readiness.isReady ? nil : (readiness.reason ?? "The database is not ready.")
-                }))
+            operations: PortalRoutes.operations(
+                PortalRoutes.Services(
+                    openAPIDocument: openAPI,
+                    readiness: {
+                        let readiness = await database.readiness()
+                        return readiness.isReady ? nil : (readiness.reason ?? "The database is not ready.")
+                    })))
         let server: HTTPServer
         do {
             server = try HTTPServer(

@@ -12,7 +12,9 @@ import Darwin
 /// libpq calls block the calling thread until the server answers, so they never run on the Swift
 /// cooperative pool or an HTTP event loop: each connection owns a serial `DispatchQueue` (an overcommit
 /// queue, so a blocked call gets its own thread) and `DatabaseConnection` bridges to it with
-/// continuations. Only code running on `queue` touches `handle`, hence `@unchecked Sendable`.
+/// continuations. Only code running on `queue` touches `handle`, hence `@unchecked Sendable`; the one
+/// exception is the non-blocking `absorbPendingInput()`, called by the pool's borrower before any work is
+/// queued, while no other thread can reach the connection.
 final class PostgresConnection: @unchecked Sendable {
     private let handle: OpaquePointer
     /// The queue every call on this connection runs on.

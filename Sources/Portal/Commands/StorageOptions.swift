@@ -62,6 +62,14 @@ struct StorageOptions: ParsableArguments {
             migrationsDirectory: migrations)
     }
 
+    /// Opens the blob store in `<data-dir>/blobs` and removes temporaries that crashed writers left
+    /// (the start-up sweep; writers of other live processes are spared).
+    func openBlobStore(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> FileBlobStore {
+        let store = try FileBlobStore(root: resolve(environment: environment).blobDirectory)
+        try store.sweepOrphanTemporaries()
+        return store
+    }
+
     /// Opens "the database": starts the private cluster or connects to the URL, then migrates.
     ///
     /// The caller runs `run()` on the result alongside its server (cancel it to stop) or calls `shutdown()`.

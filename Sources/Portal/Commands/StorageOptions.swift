@@ -81,4 +81,13 @@ struct StorageOptions: ParsableArguments {
         configuration.migratesOnOpen = migrates
         return try await DatabaseHost.open(configuration: configuration, logger: logger)
     }
+
+    /// Prints a storage error as one line on standard error and returns exit status 1.
+    static func failure(_ error: DatabaseError) -> ExitCode {
+        var line = "error: \(error.problem.title): \(error.problem.detail)"
+        if let context = error.context { line += " (\(context))" }
+        if let sqlState = error.sqlState { line += " [SQLSTATE \(sqlState)]" }
+        FileHandleOutput.standardError(line)
+        return ExitCode(1)
+    }
 }

@@ -60,11 +60,9 @@ struct ServeCommand: AsyncParsableCommand {
 
         logger.info("opening the database")
         let database = try await storage.openDatabase(logger: logger, environment: environment)
-        let blobs: FileBlobStore
         do {
-            blobs = try FileBlobStore(root: storage.resolve(environment: environment).blobDirectory)
-            let swept = try blobs.sweepOrphanTemporaries()
-            if swept > 0 { logger.notice("removed orphan blob temporaries", metadata: ["count": "\(swept)"]) }
+            // Opening the blob store sweeps temporaries a killed process left behind.
+            _ = try storage.openBlobStore(environment: environment)
         } catch {
             await database.shutdown()
             throw error

@@ -12,13 +12,36 @@ import Testing
     @Test(arguments: [
         (SpecificCharacterSet.utf8, "Ærøskøbing^Jürgen"), (SpecificCharacterSet.latin1, "Müller^Göran"),
     ])
-    func noPlantedValueSurvives(characterSet: SpecificCharacterSet, name: String) throws {
+    func noPlantedValueSurvivesInWrittenOutput(characterSet: SpecificCharacterSet, name: String) throws {
         let deidentifier = Self.deidentifier
         let corpus = DeidentificationCorpus.instance(
             options: deidentifier.options, characterSet: characterSet, patientName: name)
         let result = try deidentifier.deidentify(corpus.dataSet, centre: "CENTRE-A")
         let output = try DeidentificationOutput.bytes(of: result)
+        Self.expectNoPlants(in: output, corpus: corpus, name: name, characterSet: characterSet)
+        #expect(result.dataSet[.pixelData]?.bytes == DeidentificationCorpus.pixelBytes)
+        #expect(!result.dataSet.contains { $0.tag.isPrivate })
+    }
 
+    @Test func streamingGivesTheSameBytesAndKeepsPixelsIdentical() throws {
+        let corpus = DeidentificationCorpus.instance(options: Self.deidentifier.options)
+        let input = try DeidentificationOutput.file(corpus.dataSet)
+        #expect(input.contains(bytes: Array("PLANT00100020".utf8)))
+        // Small, odd chunks cross every element boundary.
+        let streamed = try DeidentificationPipeline.deidentify(
+            input, deidentifier: Self.deidentifier, centre: "CENTRE-A", chunkSize: 777)
+        Self.expectNoPlants(in: streamed, corpus: corpus, name: "Ærøskøbing^Jürgen", characterSet: .utf8)
+        let whole = try DeidentificationOutput.bytes(of: Self.deidentifier.deidentify(corpus.dataSet, centre: "CENTRE-A"))
+        #expect(streamed == whole)
+        let reread = try DICOMFile(bytes: streamed)
+        #expect(reread.dataSet[.pixelData]?.bytes == DeidentificationCorpus.pixelBytes)
+        #expect(reread.dataSet[.patientIdentityRemoved]?.string() == "YES")
+    }
+
+    static func expectNoPlants(
+        in output: [UInt8], corpus: (dataSet: DataSet, plants: [DeidentificationCorpus.Plant], nested: [DeidentificationCorpus.Plant]),
+        name: String, characterSet: SpecificCharacterSet
+    ) {
         var removed = 0
         var kept = 0
         for plant in corpus.plants + corpus.nested where !plant.marker.isEmpty {
@@ -36,15 +59,11 @@ import Testing
         for text in ["PLANTCREATOR", "PLANTPRIVATE1", "PLANTPRIVATE2", "PLANTPRIVATE3", "CENTRE-A"] {
             #expect(!output.contains(bytes: Array(text.utf8)), "\(text) left in output")
         }
-        let nameBytes = characterSet.encode(name, vr: .PN)!
-        #expect(!output.contains(bytes: nameBytes))
+        #expect(!output.contains(bytes: characterSet.encode(name, vr: .PN)!))
         #expect(!output.contains(bytes: Array(name.utf8)))
-        // Each component on its own too.
         for part in name.split(separator: "^") {
             #expect(!output.contains(bytes: characterSet.encode(String(part), vr: .PN)!))
         }
-        #expect(result.dataSet[.pixelData]?.bytes == DeidentificationCorpus.pixelBytes)
-        #expect(!result.dataSet.contains { $0.tag.isPrivate })
     }
 
     @Test func binaryAndAgeValuesAreHandledStructurally() throws {

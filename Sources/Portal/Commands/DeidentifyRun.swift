@@ -1,0 +1,132 @@
+import DICOM
+import Foundation
+
+/// The work of `portal dicom deidentify`: finds the files, streams each through a
+/// `DeidentificationPipeline` into the output folder and counts what happened.
+struct DeidentifyRun {
+    /// One refused file and why (the reason quotes no value from the file).
+    struct Refusal: Equatable {
+        var path: String
+        var reason: String
+    }
+
+    /// What a run did.
+    struct Summary {
+        var written = 0
+        var bytesRead = 0
+        var patients = Set<Pseudonym>()
+        var refusals: [Refusal] = []
+        var seconds = 0.0
+
+        /// One line for the terminal.
+        var text: String {
+            let megabytes = Double(bytesRead) / 1_000_000
+            let rate = seconds > 0 ? megabytes / seconds : 0
+            return "de-identified \(written) file(s), \(patients.count) patient(s), "
+                + String(format: "%.1f MB in %.2f s (%.0f MB/s)", megabytes, seconds, rate)
+                + "; refused \(refusals.count)"
+        }
+    }
+
+    let deidentifier: Deidentifier
+    let centre: String
+    let outputFolder: String
+    let chunkSize: Int
+
+    /// De-identifies every input file, and every file under every input folder.
+    func run(inputs: [String]) throws -> Summary {
+        let start = ContinuousClock.now
+        var summary = Summary()
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: outputFolder, withIntermediateDirectories: true)
+        let outputURL = URL(fileURLWithPath: outputFolder).standardizedFileURL.resolvingSymlinksInPath()
+        for input in inputs {
+            for (source, relative) in files(under: input, skipping: outputURL) {
+                deidentify(source: source, relative: relative, into: &summary)
+            }
+        }
+        let elapsed = ContinuousClock.now - start
+        summary.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return summary
+    }
+
+    /// The regular files of an input with the path to keep below the output folder, sorted.
+    func files(under input: String, skipping outputURL: URL) -> [(URL, String)] {
+        let url = URL(fileURLWithPath: input).standardizedFileURL
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
+            return [(url, url.lastPathComponent)]  // reported as unreadable
+        }
+        guard isFolder.boolValue else { return [(url, url.lastPathComponent)] }
+        let base = url.resolvingSymlinksInPath().path
+        guard let enumerator = FileManager.default.enumerator(
+            at: url.resolvingSymlinksInPath(), includingPropertiesForKeys: [.isRegularFileKey, .isDirectoryKey])
+        else { return [] }
+        var found: [(URL, String)] = []
+        for case let file as URL in enumerator {
+            let resolved = file.resolvingSymlinksInPath()
+            if resolved.path == outputURL.path {
+                enumerator.skipDescendants()
+                continue
+            }
+            guard (try? file.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
+            var relative = String(resolved.path.dropFirst(base.count))
+            while relative.hasPrefix("/") { relative.removeFirst() }
+            found.append((resolved, relative))
+        }
+        return found.sorted { $0.1 < $1.1 }
+    }
+
+    /// Streams one file through the pipeline into `<out>/<relative>`, via a temporary name.
+    func deidentify(source: URL, relative: String, into summary: inout Summary) {
+        let target = URL(fileURLWithPath: outputFolder).appendingPathComponent(relative)
+        let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial")
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            guard let input = FileHandle(forReadingAtPath: source.path) else {
+                summary.refusals.append(Refusal(path: relative, reason: "cannot be read"))
+                return
+            }
+            defer { try? input.close() }
+            guard manager.createFile(atPath: temporary.path, contents: nil),
+                let output = FileHandle(forWritingAtPath: temporary.path)
+            else {
+                summary.refusals.append(Refusal(path: relative, reason: "cannot write to the output folder"))
+                return
+            }
+            var pipeline = DeidentificationPipeline(deidentifier: deidentifier, centre: centre)
+            let write: (ArraySlice<UInt8>) throws -> Void = { bytes in
+                try bytes.withUnsafeBytes { try output.write(contentsOf: $0) }
+            }
+            do {
+                while let data = try input.read(upToCount: chunkSize), !data.isEmpty {
+                    summary.bytesRead += data.count
+                    try pipeline.feed([UInt8](data)[...], output: write)
+                }
+                try pipeline.finish(output: write)
+                try output.synchronize()
+                try output.close()
+            } catch {
+                try? output.close()
+                throw error
+            }
+            if manager.fileExists(atPath: target.path) { try manager.removeItem(at: target) }
+            try manager.moveItem(at: temporary, to: target)
+            summary.written += 1
+            if let pseudonym = pipeline.pseudonym { summary.patients.insert(pseudonym) }
+        } catch {
+            try? manager.removeItem(at: temporary)
+            summary.refusals.append(Refusal(path: relative, reason: Self.reason(for: error)))
+        }
+    }
+
+    /// A reason safe to print: our error types never hold values; anything else is named by type only.
+    static func reason(for error: any Error) -> String {
+        switch error {
+        case let error as DeidentificationError: error.description
+        case let error as DICOMError: error.description
+        default: "input/output error (\(type(of: error)))"
+        }
+    }
+}

@@ -164,4 +164,17 @@ import Testing
         let out = try Self.deidentify([Self.text(.studyDate, "2020XX01", .DA)])
         #expect(out[.studyDate]?.isEmpty == true)
     }
+
+    @Test func fileMetaKeepsOnlyTheEncodingAndAReplacedInstanceUID() {
+        let deidentifier = Deidentifier(pseudonymiser: Pseudonymiser(key: Self.key))
+        let meta = DataSet([
+            Self.text(.mediaStorageSOPInstanceUID, "1.2.826.0.1.3680043.9.5.9", .UI),
+            Self.text(.transferSyntaxUID, TransferSyntax.explicitVRLittleEndian.uid, .UI),
+            Self.text(.sourceApplicationEntityTitle, "HOSPITALPACS", .AE),
+        ])
+        let out = deidentifier.deidentifyMeta(meta)
+        #expect(out[.sourceApplicationEntityTitle] == nil)
+        #expect(out[.transferSyntaxUID] == meta[.transferSyntaxUID])
+        #expect(out[.mediaStorageSOPInstanceUID]?.string() == Pseudonymiser(key: Self.key).uid(replacing: "1.2.826.0.1.3680043.9.5.9"))
+    }
 }

@@ -66,15 +66,20 @@ public struct Deidentifier: Sendable {
             isPixelDataBlanked: header.blanker != nil)
     }
 
-    /// The file meta group with its SOP Instance UID replaced as the data set's is (PS3.10 §7.1).
+    /// The file meta group reduced to what describes the encoding, with its SOP Instance UID replaced
+    /// as the data set's is (PS3.10 §7.1, PS3.15 Table E.1-1 row (0002,0003)).
+    ///
+    /// Source, sending and receiving AE titles and private information (0002,0016-0102) name the sender,
+    /// so they go; the writer adds its own implementation identity.
     public func deidentifyMeta(_ meta: DataSet) -> DataSet {
-        var meta = meta
-        meta.remove(.fileMetaInformationGroupLength)
-        if let uid = meta[.mediaStorageSOPInstanceUID]?.string() {
-            meta.set(Element(tag: .mediaStorageSOPInstanceUID, vr: .UI, bytes: Self.padded(pseudonymiser.uid(replacing: uid), .UI)))
+        var out = DataSet()
+        for tag in [Tag.fileMetaInformationVersion, .mediaStorageSOPClassUID, .transferSyntaxUID] {
+            if let element = meta[tag] { out.set(element) }
         }
-        meta.remove(.sourceApplicationEntityTitle)
-        return meta
+        if let uid = meta[.mediaStorageSOPInstanceUID]?.string() {
+            out.set(Element(tag: .mediaStorageSOPInstanceUID, vr: .UI, bytes: Self.padded(pseudonymiser.uid(replacing: uid), .UI)))
+        }
+        return out
     }
 
     /// The header of an instance (everything that precedes bulk values) de-identified, the records of

@@ -28,7 +28,10 @@ public struct Deidentifier: Sendable {
     struct Context: Sendable {
         let pseudonym: Pseudonym
         let dates: DateShifter
-        let characterSet: SpecificCharacterSet
+        /// Specific Character Set (0008,0005) as read; decoded only when text must be compared.
+        let characterSetElement: Element?
+
+        var characterSet: SpecificCharacterSet { SpecificCharacterSet(element: characterSetElement) }
     }
 
     /// The outcome of de-identifying a whole instance.
@@ -95,8 +98,13 @@ public struct Deidentifier: Sendable {
     }
 
     func makeContext(_ dataSet: DataSet, centre: String) throws(DeidentificationError) -> Context {
-        let characterSet = SpecificCharacterSet(element: dataSet[.specificCharacterSet])
-        let patientID = dataSet[.patientID]?.string(characterSet: characterSet) ?? ""
+        let characterSetElement = dataSet[.specificCharacterSet]
+        let patientID: String
+        if let bytes = dataSet[.patientID]?.bytes, bytes.allSatisfy({ $0 < 0x80 }) {
+            patientID = String(decoding: bytes, as: UTF8.self)  // ASCII reads the same in every character set
+        } else {
+            patientID = dataSet[.patientID]?.string(characterSet: SpecificCharacterSet(element: characterSetElement)) ?? ""
+        }
         let pseudonym: Pseudonym
         do {
             pseudonym = try pseudonymiser.pseudonym(centre: centre, patientID: patientID)
@@ -106,7 +114,7 @@ public struct Deidentifier: Sendable {
         }
         return Context(
             pseudonym: pseudonym, dates: DateShifter(days: pseudonymiser.dateOffsetDays(for: pseudonym)),
-            characterSet: characterSet)
+            characterSetElement: characterSetElement)
     }
 
     /// Decides how burned-in annotation is handled: `nil` when there is none (Burned In Annotation absent

@@ -1,5 +1,6 @@
 import DICOM
 import Foundation
+import Glibc
 
 /// The work of `portal dicom deidentify`: finds the files, streams each through a
 /// `DeidentificationPipeline` into the output folder and counts what happened.
@@ -77,47 +78,61 @@ struct DeidentifyRun {
         return found.sorted { $0.1 < $1.1 }
     }
 
-    /// Streams one file through the pipeline into `<out>/<relative>`, via a temporary name.
+    /// Streams one file through the pipeline into `<out>/<relative>`, via a temporary name that is
+    /// fsynced and renamed only when the whole file was de-identified.
     func deidentify(source: URL, relative: String, into summary: inout Summary) {
         let target = URL(fileURLWithPath: outputFolder).appendingPathComponent(relative)
         let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial")
         let manager = FileManager.default
         do {
             try manager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            guard let input = FileHandle(forReadingAtPath: source.path) else {
+            let input = open(source.path, O_RDONLY | O_CLOEXEC)
+            guard input >= 0 else {
                 summary.refusals.append(Refusal(path: relative, reason: "cannot be read"))
                 return
             }
-            defer { try? input.close() }
-            guard manager.createFile(atPath: temporary.path, contents: nil),
-                let output = FileHandle(forWritingAtPath: temporary.path)
-            else {
+            defer { close(input) }
+            let output = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard output >= 0 else {
                 summary.refusals.append(Refusal(path: relative, reason: "cannot write to the output folder"))
                 return
             }
+            var isOutputOpen = true
+            defer { if isOutputOpen { close(output) } }
             var pipeline = DeidentificationPipeline(deidentifier: deidentifier, centre: centre)
-            let write: (ArraySlice<UInt8>) throws -> Void = { bytes in
-                try bytes.withUnsafeBytes { try output.write(contentsOf: $0) }
+            let write: (ArraySlice<UInt8>) throws -> Void = { bytes in try Self.writeAll(bytes, to: output) }
+            var buffer = [UInt8](repeating: 0, count: chunkSize)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
+                guard count >= 0 else { throw DeidentifyRunError.io }
+                if count == 0 { break }
+                summary.bytesRead += count
+                try pipeline.feed(buffer[0..<count], output: write)
             }
-            do {
-                while let data = try input.read(upToCount: chunkSize), !data.isEmpty {
-                    summary.bytesRead += data.count
-                    try pipeline.feed([UInt8](data)[...], output: write)
-                }
-                try pipeline.finish(output: write)
-                try output.synchronize()
-                try output.close()
-            } catch {
-                try? output.close()
-                throw error
-            }
-            if manager.fileExists(atPath: target.path) { try manager.removeItem(at: target) }
-            try manager.moveItem(at: temporary, to: target)
+            try pipeline.finish(output: write)
+            guard fsync(output) == 0 else { throw DeidentifyRunError.io }
+            isOutputOpen = false
+            guard close(output) == 0, rename(temporary.path, target.path) == 0 else { throw DeidentifyRunError.io }
             summary.written += 1
             if let pseudonym = pipeline.pseudonym { summary.patients.insert(pseudonym) }
         } catch {
-            try? manager.removeItem(at: temporary)
+            unlink(temporary.path)
             summary.refusals.append(Refusal(path: relative, reason: Self.reason(for: error)))
+        }
+    }
+
+    /// Writes every byte, retrying short writes.
+    static func writeAll(_ bytes: ArraySlice<UInt8>, to descriptor: Int32) throws {
+        try bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw DeidentifyRunError.io
+                }
+                offset += written
+            }
         }
     }
 
@@ -126,7 +141,13 @@ struct DeidentifyRun {
         switch error {
         case let error as DeidentificationError: error.description
         case let error as DICOMError: error.description
+        case DeidentifyRunError.io: "input/output error (\(String(cString: strerror(errno))))"
         default: "input/output error (\(type(of: error)))"
         }
     }
+}
+
+/// A failed read, write, fsync or rename; `errno` says which.
+enum DeidentifyRunError: Error {
+    case io
 }

@@ -105,10 +105,12 @@ def main():
         ds.SeriesInstanceUID = series
         ds.StudyID = "S%05d" % args.seed
         ds.SeriesNumber = "3"
+        ds.AcquisitionNumber = "1"
         ds.InstanceNumber = str(index + 1)
         ds.ImagePositionPatient = ["-250", "-250", "%.1f" % (-index * 1.0)]
         ds.ImageOrientationPatient = ["1", "0", "0", "0", "1", "0"]
         ds.FrameOfReferenceUID = frame
+        ds.PositionReferenceIndicator = ""
         ds.SliceLocation = "%.1f" % (-index * 1.0)
         ds.SamplesPerPixel = 1
         ds.PhotometricInterpretation = "MONOCHROME2"

@@ -1,4 +1,4 @@
-import DICOM
+@testable import DICOM
 import Foundation
 import Testing
 
@@ -63,7 +63,7 @@ struct PydicomComparisonTests {
 }
 
 /// A data set with what a rewrite legitimately changes taken out: group lengths (recomputed), odd-length
-/// values (padded to even) and VRs the writer must change (unknown VRs to UN, overlong US/SS to OW).
+/// values (padded to even) and VRs the writer must change (unknown VRs, overlong US/SS).
 struct Normalised: Equatable {
     var elements: [String]
 
@@ -73,7 +73,7 @@ struct Normalised: Equatable {
             switch element.value {
             case .bytes(var bytes):
                 if bytes.count % 2 == 1 { bytes.append(element.vr.paddingByte) }
-                let vr = element.vr.isKnown ? element.vr : .UN
+                let vr = ElementEncoder.outputVR(element.vr, tag: element.tag, length: bytes.count)
                 elements.append("\(element.tag) \(vr) \(bytes)")
             case .sequence(let items):
                 elements.append("\(element.tag) SQ \(items.count)")

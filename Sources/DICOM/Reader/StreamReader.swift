@@ -24,6 +24,9 @@ public struct StreamReader {
         public var maximumDepth: Int = 32
         /// Most elements (items and fragments included) in one stream. Default 1 000 000.
         public var maximumElementCount: Int = 1_000_000
+        /// Largest file meta group (with the preamble) accepted; real ones are a few hundred bytes.
+        /// Default 64 KiB.
+        public var maximumFileMetaLength: Int = 64 * 1024
         /// Most bytes a deflated data set may inflate to, against decompression bombs. Default 4 GiB.
         public var maximumInflatedLength: Int = 4 << 30
         /// Transfer syntax of a bare data set (no file meta group); `nil` guesses it from the first bytes.
@@ -118,7 +121,15 @@ public struct StreamReader {
                 index = end
             }
             if !isFinal && index + 2 > buffer.count { throw NeedMoreInput() }
+            // Guessing the transfer syntax looks at the first 6 bytes of the data set.
+            let namesSyntax = !(header.meta[.transferSyntaxUID]?.string() ?? "").isEmpty
+            if !isFinal && !namesSyntax && buffer.count - index < 6 { throw NeedMoreInput() }
         } catch is NeedMoreInput {
+            if buffer.count > configuration.maximumFileMetaLength {
+                throw DICOMError(
+                    .limitExceeded, offset: metaStart,
+                    "file meta group longer than \(configuration.maximumFileMetaLength) bytes")
+            }
             stage = .meta(header)
             return
         }

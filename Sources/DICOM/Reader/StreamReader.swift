@@ -109,20 +109,21 @@ public struct StreamReader {
         var parser = ElementParser(
             data: buffer[...], baseOffset: metaStart, isFinal: isFinal, configuration: configuration,
             elementCount: 0)
+        // Parsed from the start of the buffer each time until complete: the meta group is small and bounded.
+        var meta = DataSet()
         do {
             var syntax = Syntax.explicitLittle
-            while index + 2 <= buffer.count || (isFinal && index < buffer.count) {
-                guard index + 2 <= buffer.count, buffer[index] == 0x02, buffer[index + 1] == 0x00 else { break }
-                if header.meta.isEmpty { syntax = parser.sniff(index, syntax: syntax, limit: buffer.count) }
+            while index + 2 <= buffer.count, buffer[index] == 0x02, buffer[index + 1] == 0x00 {
+                if meta.isEmpty { syntax = parser.sniff(index, syntax: syntax, limit: buffer.count) }
                 let elementHeader = try parser.header(index, syntax: syntax, limit: buffer.count)
                 let (element, end) = try parser.element(
                     index, header: elementHeader, syntax: syntax, depth: 0, limit: buffer.count)
-                header.meta.set(element)
+                meta.set(element)
                 index = end
             }
             if !isFinal && index + 2 > buffer.count { throw NeedMoreInput() }
             // Guessing the transfer syntax looks at the first 6 bytes of the data set.
-            let namesSyntax = !(header.meta[.transferSyntaxUID]?.string() ?? "").isEmpty
+            let namesSyntax = !(meta[.transferSyntaxUID]?.string() ?? "").isEmpty
             if !isFinal && !namesSyntax && buffer.count - index < 6 { throw NeedMoreInput() }
         } catch is NeedMoreInput {
             if buffer.count > configuration.maximumFileMetaLength {
@@ -133,7 +134,8 @@ public struct StreamReader {
             stage = .meta(header)
             return
         }
-        header.transferSyntax = transferSyntax(meta: header.meta, dataSet: buffer[index...])
+        header.meta = meta
+        header.transferSyntax = transferSyntax(meta: meta, dataSet: buffer[index...])
         try emit(.header(header))
         var dataSetParser = DataSetParser(
             syntax: Syntax(header.transferSyntax), offset: metaStart + index, configuration: configuration)

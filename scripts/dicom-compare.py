@@ -19,6 +19,7 @@ When pydicom needs force=True (no preamble or meta group) and we read the file, 
 is what we must match. Exit status 1 if any file fails. Usage:
   scripts/dicom-compare.py --portal .build/debug/portal
   scripts/dicom-compare.py --ours /tmp/ours [--files DIR]
+  scripts/dicom-compare.py --check-written DIR   # pydicom reads what we wrote: no error, no new warning
 """
 import argparse, glob, hashlib, json, os, shutil, subprocess, sys, warnings
 
@@ -166,12 +167,49 @@ def our_dump(name, path, args):
         return None, f.read().strip()
 
 
+def warnings_reading(path, force=False):
+    """Reads a file and converts every element; returns the warning messages, or raises."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ds = pydicom.dcmread(path, force=force)
+        for elem in ds.iterall():
+            _ = elem.value
+        for elem in getattr(ds, "file_meta", []):
+            _ = elem.value
+    return {str(w.message) for w in caught}
+
+
+def check_written(folder, originals):
+    """Reads each file we wrote strictly (no force) and converts every element: it must raise no error and
+    no warning beyond those pydicom gives on the original file (invalid values the source already had)."""
+    failures = 0
+    for path in sorted(glob.glob(os.path.join(folder, "*"))):
+        name = os.path.basename(path)
+        try:
+            new = warnings_reading(path)
+            try:
+                new -= warnings_reading(os.path.join(originals, name), force=True)
+            except Exception:
+                pass
+            verdict = "ok" if not new else "FAIL: warnings " + "; ".join(sorted(new))
+        except Exception as error:
+            verdict = "FAIL: %s: %s" % (type(error).__name__, error)
+        if verdict != "ok":
+            failures += 1
+        print("%s: %s" % (name, verdict))
+    print("%d file(s) failed" % failures)
+    sys.exit(1 if failures else 0)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ours")
     parser.add_argument("--portal")
+    parser.add_argument("--check-written")
     parser.add_argument("--files", default=os.path.join(os.path.dirname(pydicom.__file__), "data", "test_files"))
     args = parser.parse_args()
+    if args.check_written:
+        check_written(args.check_written, args.files)
     if not (args.ours or args.portal):
         parser.error("give --ours DIR or --portal PATH")
     failures = 0

@@ -24,6 +24,9 @@ public struct StreamReader {
         public var maximumDepth: Int = 32
         /// Most elements (items and fragments included) in one stream. Default 1 000 000.
         public var maximumElementCount: Int = 1_000_000
+        /// Largest file meta group (with the preamble) accepted; real ones are a few hundred bytes.
+        /// Default 64 KiB.
+        public var maximumFileMetaLength: Int = 64 * 1024
         /// Most bytes a deflated data set may inflate to, against decompression bombs. Default 4 GiB.
         public var maximumInflatedLength: Int = 4 << 30
         /// Transfer syntax of a bare data set (no file meta group); `nil` guesses it from the first bytes.
@@ -106,23 +109,33 @@ public struct StreamReader {
         var parser = ElementParser(
             data: buffer[...], baseOffset: metaStart, isFinal: isFinal, configuration: configuration,
             elementCount: 0)
+        // Parsed from the start of the buffer each time until complete: the meta group is small and bounded.
+        var meta = DataSet()
         do {
             var syntax = Syntax.explicitLittle
-            while index + 2 <= buffer.count || (isFinal && index < buffer.count) {
-                guard index + 2 <= buffer.count, buffer[index] == 0x02, buffer[index + 1] == 0x00 else { break }
-                if header.meta.isEmpty { syntax = parser.sniff(index, syntax: syntax, limit: buffer.count) }
+            while index + 2 <= buffer.count, buffer[index] == 0x02, buffer[index + 1] == 0x00 {
+                if meta.isEmpty { syntax = parser.sniff(index, syntax: syntax, limit: buffer.count) }
                 let elementHeader = try parser.header(index, syntax: syntax, limit: buffer.count)
                 let (element, end) = try parser.element(
                     index, header: elementHeader, syntax: syntax, depth: 0, limit: buffer.count)
-                header.meta.set(element)
+                meta.set(element)
                 index = end
             }
             if !isFinal && index + 2 > buffer.count { throw NeedMoreInput() }
+            // Guessing the transfer syntax looks at the first 6 bytes of the data set.
+            let namesSyntax = !(meta[.transferSyntaxUID]?.string() ?? "").isEmpty
+            if !isFinal && !namesSyntax && buffer.count - index < 6 { throw NeedMoreInput() }
         } catch is NeedMoreInput {
+            if buffer.count > configuration.maximumFileMetaLength {
+                throw DICOMError(
+                    .limitExceeded, offset: metaStart,
+                    "file meta group longer than \(configuration.maximumFileMetaLength) bytes")
+            }
             stage = .meta(header)
             return
         }
-        header.transferSyntax = transferSyntax(meta: header.meta, dataSet: buffer[index...])
+        header.meta = meta
+        header.transferSyntax = transferSyntax(meta: meta, dataSet: buffer[index...])
         try emit(.header(header))
         var dataSetParser = DataSetParser(
             syntax: Syntax(header.transferSyntax), offset: metaStart + index, configuration: configuration)

@@ -55,6 +55,23 @@ import Testing
         #expect(leftovers.isEmpty)
     }
 
+    @Test func dryRunChecksEverythingAndWritesNothing() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("deidentify-dry-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try Data(Self.instance(patientID: "MRN-2", name: "Doe^Jane", uid: "1.2.826.0.1.3680043.9.9.4"))
+            .write(to: root.appendingPathComponent("good.dcm"))
+        let runner = DeidentifyRun(
+            deidentifier: Deidentifier(pseudonymiser: Pseudonymiser(key: try PseudonymisationKey(bytes: Array(repeating: 1, count: 32)))),
+            centre: "C01", outputFolder: nil, chunkSize: 4096)
+        let summary = try runner.run(inputs: [root.path])
+        #expect(summary.written == 1)
+        #expect(summary.refusals.isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["good.dcm"])
+        let error = #expect(throws: (any Error).self) { try DeidentifyCommand.parse(["--centre", "C", "x.dcm"]) }
+        #expect(error.map { DeidentifyCommand.message(for: $0).contains("--dry-run") } == true)
+    }
+
     @Test func refusesAShortKeyWithoutPrintingIt() throws {
         let command = try DeidentifyCommand.parse(["--centre", "C", "--out", "/tmp/x", "f.dcm"])
         #expect(throws: ValidationError.self) {

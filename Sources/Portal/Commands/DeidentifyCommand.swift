@@ -10,6 +10,8 @@ import Foundation
 /// through in bounded memory and is written to a temporary name, then renamed, so a refused file leaves
 /// nothing behind. A summary is printed; the exit status is 1 if any file was refused, each refusal
 /// naming the file and the reason (reasons never quote values from the file). The key is never printed.
+/// `--dry-run` reads and de-identifies everything but writes nothing: a centre can check its files
+/// before sending them, and an operator can time the de-identification without disk writes.
 struct DeidentifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deidentify",
@@ -28,7 +30,10 @@ struct DeidentifyCommand: AsyncParsableCommand {
     var centre: String
 
     @Option(help: "Folder the de-identified files are written to (created if missing).")
-    var out: String
+    var out: String?
+
+    @Flag(help: "Check and time the de-identification without writing anything (--out not needed).")
+    var dryRun = false
 
     @Flag(help: "Keep device identity (serial numbers, station names): Retain Device Identity Option.")
     var retainDeviceIdentity = false
@@ -42,6 +47,7 @@ struct DeidentifyCommand: AsyncParsableCommand {
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("give at least one input file or folder") }
         guard !centre.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--centre is empty") }
+        guard out != nil || dryRun else { throw ValidationError("give --out DIR, or --dry-run") }
         guard chunkSize >= 4096 else { throw ValidationError("--chunk-size must be at least 4096") }
     }
 
@@ -50,7 +56,7 @@ struct DeidentifyCommand: AsyncParsableCommand {
         var configuration = Deidentifier.Configuration()
         if retainDeviceIdentity { configuration.options.insert(.retainDeviceIdentity) }
         let deidentifier = Deidentifier(pseudonymiser: Pseudonymiser(key: key), configuration: configuration)
-        let runner = DeidentifyRun(deidentifier: deidentifier, centre: centre, outputFolder: out, chunkSize: chunkSize)
+        let runner = DeidentifyRun(deidentifier: deidentifier, centre: centre, outputFolder: dryRun ? nil : out, chunkSize: chunkSize)
         let summary = try runner.run(inputs: inputs)
         print(summary.text)
         for refusal in summary.refusals {

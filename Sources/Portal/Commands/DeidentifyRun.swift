@@ -31,7 +31,8 @@ struct DeidentifyRun {
 
     let deidentifier: Deidentifier
     let centre: String
-    let outputFolder: String
+    /// Where files are written; `nil` for a dry run that writes nothing.
+    let outputFolder: String?
     let chunkSize: Int
 
     /// De-identifies every input file, and every file under every input folder.
@@ -39,8 +40,8 @@ struct DeidentifyRun {
         let start = ContinuousClock.now
         var summary = Summary()
         let manager = FileManager.default
-        try manager.createDirectory(atPath: outputFolder, withIntermediateDirectories: true)
-        let outputURL = URL(fileURLWithPath: outputFolder).standardizedFileURL.resolvingSymlinksInPath()
+        if let outputFolder { try manager.createDirectory(atPath: outputFolder, withIntermediateDirectories: true) }
+        let outputURL = outputFolder.map { URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath() }
         for input in inputs {
             for (source, relative) in files(under: input, skipping: outputURL) {
                 deidentify(source: source, relative: relative, into: &summary)
@@ -52,7 +53,7 @@ struct DeidentifyRun {
     }
 
     /// The regular files of an input with the path to keep below the output folder, sorted.
-    func files(under input: String, skipping outputURL: URL) -> [(URL, String)] {
+    func files(under input: String, skipping outputURL: URL?) -> [(URL, String)] {
         let url = URL(fileURLWithPath: input).standardizedFileURL
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
@@ -66,7 +67,7 @@ struct DeidentifyRun {
         var found: [(URL, String)] = []
         for case let file as URL in enumerator {
             let resolved = file.resolvingSymlinksInPath()
-            if resolved.path == outputURL.path {
+            if resolved.path == outputURL?.path {
                 enumerator.skipDescendants()
                 continue
             }
@@ -81,26 +82,33 @@ struct DeidentifyRun {
     /// Streams one file through the pipeline into `<out>/<relative>`, via a temporary name that is
     /// fsynced and renamed only when the whole file was de-identified.
     func deidentify(source: URL, relative: String, into summary: inout Summary) {
-        let target = URL(fileURLWithPath: outputFolder).appendingPathComponent(relative)
-        let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial")
-        let manager = FileManager.default
+        let target = outputFolder.map { URL(fileURLWithPath: $0).appendingPathComponent(relative) }
+        let temporary = target.map {
+            $0.deletingLastPathComponent().appendingPathComponent(".\($0.lastPathComponent).partial")
+        }
         do {
-            try manager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
             let input = open(source.path, O_RDONLY | O_CLOEXEC)
             guard input >= 0 else {
                 summary.refusals.append(Refusal(path: relative, reason: "cannot be read"))
                 return
             }
             defer { close(input) }
-            let output = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            guard output >= 0 else {
-                summary.refusals.append(Refusal(path: relative, reason: "cannot write to the output folder"))
-                return
+            var output: Int32 = -1
+            if let target, let temporary {
+                try FileManager.default.createDirectory(
+                    at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                output = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+                guard output >= 0 else {
+                    summary.refusals.append(Refusal(path: relative, reason: "cannot write to the output folder"))
+                    return
+                }
             }
-            var isOutputOpen = true
-            defer { if isOutputOpen { close(output) } }
+            defer { if output >= 0 { close(output) } }
             var pipeline = DeidentificationPipeline(deidentifier: deidentifier, centre: centre)
-            let write: (ArraySlice<UInt8>) throws -> Void = { bytes in try Self.writeAll(bytes, to: output) }
+            let descriptor = output
+            let write: (ArraySlice<UInt8>) throws -> Void = { bytes in
+                if descriptor >= 0 { try Self.writeAll(bytes, to: descriptor) }
+            }
             var buffer = [UInt8](repeating: 0, count: chunkSize)
             while true {
                 let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
@@ -110,13 +118,16 @@ struct DeidentifyRun {
                 try pipeline.feed(buffer[0..<count], output: write)
             }
             try pipeline.finish(output: write)
-            guard fsync(output) == 0 else { throw DeidentifyRunError.io }
-            isOutputOpen = false
-            guard close(output) == 0, rename(temporary.path, target.path) == 0 else { throw DeidentifyRunError.io }
+            if let target, let temporary {
+                guard fsync(output) == 0 else { throw DeidentifyRunError.io }
+                let closed = close(output)
+                output = -1
+                guard closed == 0, rename(temporary.path, target.path) == 0 else { throw DeidentifyRunError.io }
+            }
             summary.written += 1
             if let pseudonym = pipeline.pseudonym { summary.patients.insert(pseudonym) }
         } catch {
-            unlink(temporary.path)
+            if let temporary { unlink(temporary.path) }
             summary.refusals.append(Refusal(path: relative, reason: Self.reason(for: error)))
         }
     }

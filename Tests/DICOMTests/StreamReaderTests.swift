@@ -192,4 +192,15 @@ struct StreamReaderTests {
         }
         #expect(error.code == .notDICOM)
     }
+
+    @Test(.enabled(if: Fixtures.pydicomTestFiles != nil, "pydicom is not importable"))
+    func deflatedDataSetIsInflatedWithinItsLimit() throws {
+        let deflated = try #require(Fixtures.readableFiles.first { $0.name == "image_dfl.dcm" })
+        #expect(deflated.file.header.transferSyntax.isDeflated)
+        #expect(deflated.file.dataSet[.pixelData] != nil)
+        var configuration = StreamReader.Configuration()
+        configuration.maximumInflatedLength = 1000
+        let error = try #require(throws: DICOMError.self) { try DICOMFile(bytes: deflated.bytes, configuration: configuration) }
+        #expect(error.code == .limitExceeded)
+    }
 }

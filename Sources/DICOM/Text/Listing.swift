@@ -4,8 +4,9 @@
 public enum Listing {
     /// Lists a file's meta group and data set.
     public static func text(of file: DICOMFile) -> String {
+        // The meta group is always explicit VR little endian (PS3.10 §7.1).
         var lines = ["# Dicom-File-Format", "", "# Dicom-Meta-Information-Header",
-                     "# Used TransferSyntax: \(file.header.transferSyntax.name)"]
+                     "# Used TransferSyntax: \(TransferSyntax.explicitVRLittleEndian.name)"]
         append(file.header.meta, depth: 0, characterSet: .default, to: &lines)
         lines += ["", "# Dicom-Data-Set", "# Used TransferSyntax: \(file.header.transferSyntax.name)"]
         append(file.dataSet, depth: 0, characterSet: SpecificCharacterSet(element: file.dataSet[.specificCharacterSet]), to: &lines)

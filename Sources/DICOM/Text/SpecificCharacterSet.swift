@@ -52,6 +52,7 @@ public struct SpecificCharacterSet: Sendable, Equatable, CustomStringConvertible
     /// Whether text in this character set decodes faithfully.
     public var isSupported: Bool { encoding != nil }
 
+    /// The defined terms joined by backslashes.
     public var description: String { terms.isEmpty ? "(default)" : terms.joined(separator: "\\") }
 
     /// Decodes a value's bytes; VRs outside `VR.usesSpecificCharacterSet` use the default repertoire.

@@ -7,7 +7,7 @@ struct DICOMCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dicom",
         abstract: "Inspect and de-identify DICOM files.",
-        subcommands: [DumpCommand.self]
+        subcommands: [DumpCommand.self, DeidentifyCommand.self]
     )
 }
 

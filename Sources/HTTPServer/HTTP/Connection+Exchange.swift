@@ -87,7 +87,10 @@ extension Connection: BodySource, BodySink {
 
     /// Writes a complete response and moves the exchange on.
     func write(_ response: Response, for head: RequestHead) async throws {
-        var isClosing = machine.responseStarted()
+        let mustClose =
+            response.status == .contentTooLarge
+            || response.headers["Connection"].map { $0.lowercased().contains("close") } == true
+        var isClosing = machine.responseStarted(mustClose: mustClose)
         let omitsBody = head.method == .head || response.status.forbidsContent
         switch response.body.storage {
         case .bytes(let bytes):

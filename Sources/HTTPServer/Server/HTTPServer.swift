@@ -90,8 +90,18 @@ public final class HTTPServer: Sendable {
         await withTaskExecutorPreference(loops[0]) {
             await withDiscardingTaskGroup { group in
                 for await connection in stream {
-                    group.addTask(executorPreference: connection.loop) { await connection.serve() }
+                    context.requestTaskStarted()
+                    group.addTask(executorPreference: connection.loop) { [context] in
+                        await connection.serve()
+                        context.requestTaskEnded()
+                    }
                 }
+                // Shutdown began. Wait for the connection tasks up to the deadline, then cancel the
+                // stragglers (a handler stuck in a wait that ignores the closed socket).
+                while context.activeRequestTasks > 0 && MonotonicTime.now() < context.forceCloseDeadline {
+                    try? await Task.sleep(for: .milliseconds(20))
+                }
+                group.cancelAll()
             }
         }
         for loop in loops { loop.stop() }

@@ -7,6 +7,8 @@ public final class RawHTTPClient {
     /// A failure of the client itself (connect, timeout, unexpected close).
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
+        /// Makes a failure with a message.
+        public init(description: String) { self.description = description }
     }
 
     private let descriptor: Int32

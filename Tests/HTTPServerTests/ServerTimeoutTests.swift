@@ -56,13 +56,17 @@ struct ServerTimeoutTests {
     }
 
     @Test func idleKeepAliveConnectionIsClosed() async throws {
-        try await withRunningServer(router: Self.makeRouter(), configure: Self.configure) { server in
+        let configure: (inout HTTPServer.Configuration) -> Void = {
+            Self.configure(&$0)
+            $0.idleTimeout = .milliseconds(1500)
+        }
+        try await withRunningServer(router: Self.makeRouter(), configure: configure) { server in
             let client = try RawHTTPClient(port: server.boundPort)
             try client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
             #expect(try client.readResponse().status == 200)
             let start = ContinuousClock.now
             #expect(try client.readsEndOfStream())
-            #expect(ContinuousClock.now - start >= .milliseconds(400))
+            #expect(ContinuousClock.now - start >= .milliseconds(500))
         }
     }
 

@@ -168,8 +168,11 @@ final class Connection: EventHandler, @unchecked Sendable {
         case .bytes(let count):
             readDeadline = MonotonicTime.now() + server.bodyTimeout
             let step = try? chunk.withUnsafeBufferPointer { bytes throws(ParseError) in try parser.parse(bytes) }
-            // Fewer bytes than the body owes: the parser takes all of them as content.
-            precondition(step?.consumed == count, "content read beyond the body")
+            // No more bytes than the body owes were read, so the parser takes all of them as content.
+            guard step?.consumed == count else {
+                closeNow()
+                return true
+            }
             if chunk.capacity > 2 * count { chunk = Array(chunk) }
             receivedBodyChunk(chunk)
             processInput()

@@ -9,7 +9,7 @@ import Synchronization
 /// router.get("/healthz") { _, _ in .text("ok") }
 /// let server = try HTTPServer(configuration: .init(port: 0), router: router, logger: logger)
 /// print(server.boundPort)
-/// try await server.run()                        // returns after shutdown(gracePeriod:) completes
+/// await server.run()                            // returns after shutdown(gracePeriod:) completes
 /// ```
 ///
 /// The listener is bound in `init`, so ``boundPort`` is known before ``run()``. Every request passes

@@ -106,9 +106,12 @@ struct ConnectionStateMachine: Sendable {
 
     /// The response head is about to be written; true when the connection will close after it
     /// (so the head must carry `Connection: close`).
-    mutating func responseStarted() -> Bool {
+    /// - Parameter mustClose: the response itself asks to close (a 413 refusing content we did not read,
+    ///   RFC 9110 §15.5.14, or a handler's `Connection: close`).
+    mutating func responseStarted(mustClose: Bool = false) -> Bool {
         guard case .exchange(var exchange) = state else { return true }
         exchange.isResponseStarted = true
+        if mustClose { exchange.isKeepAlive = false }
         state = .exchange(exchange)
         return !willKeepAlive(exchange)
     }

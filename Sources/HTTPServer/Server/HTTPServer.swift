@@ -9,7 +9,7 @@ import Synchronization
 /// router.get("/healthz") { _, _ in .text("ok") }
 /// let server = try HTTPServer(configuration: .init(port: 0), router: router, logger: logger)
 /// print(server.boundPort)
-/// try await server.run()                        // returns after shutdown(gracePeriod:) completes
+/// await server.run()                            // returns after shutdown(gracePeriod:) completes
 /// ```
 ///
 /// The listener is bound in `init`, so ``boundPort`` is known before ``run()``. Every request passes
@@ -34,6 +34,7 @@ public final class HTTPServer: Sendable {
     private let loops: [EventLoop]
     private let phase = Mutex<Phase>(.ready)
     private let listenersToRelease: Mutex<Int>
+    private let listeningLoops = Atomic<Int>(0)
 
     /// Binds the listener and prepares TLS; serving starts with ``run()``.
     /// - Throws: ``ListenError`` when the address cannot be bound, ``TLSError`` when the certificate or
@@ -62,6 +63,15 @@ public final class HTTPServer: Sendable {
     /// Connections open right now.
     public var connectionCount: Int { context.connectionCount }
 
+    /// True once ``run()`` has every event loop accepting connections (until shutdown begins).
+    public var isListening: Bool {
+        guard listeningLoops.load(ordering: .acquiring) == loops.count else { return false }
+        return phase.withLock { phase in
+            if case .running = phase { return true }
+            return false
+        }
+    }
+
     /// Serves until ``shutdown(gracePeriod:)`` has finished: new connections stop, requests in flight
     /// complete (or are cut at the deadline), then the loops end and this returns.
     public func run() async {
@@ -84,14 +94,31 @@ public final class HTTPServer: Sendable {
                         socket.descriptor, Listener(socket: socket, loop: loop, server: self),
                         events: Epoll.readable | Epoll.exclusive)
                 }
+                listeningLoops.wrappingAdd(1, ordering: .releasing)
             }
         }
         // Accepting runs on the first loop too, so serving never waits for the global concurrent pool.
         await withTaskExecutorPreference(loops[0]) {
             await withDiscardingTaskGroup { group in
                 for await connection in stream {
-                    group.addTask(executorPreference: connection.loop) { await connection.serve() }
+                    context.requestTaskStarted()
+                    group.addTask(executorPreference: connection.loop) { [context] in
+                        await connection.serve()
+                        context.requestTaskEnded()
+                    }
                 }
+                // Shutdown began. Wait for the connection tasks up to the deadline, then cancel the
+                // stragglers (a handler stuck in a wait that ignores the closed socket).
+                while context.activeRequestTasks > 0 && MonotonicTime.now() < context.forceCloseDeadline {
+                    try? await Task.sleep(for: .milliseconds(20))
+                }
+                // Loop ticks close the remaining sockets at the deadline; let them go first, so a
+                // cancelled handler cannot still answer.
+                let cutOff = context.forceCloseDeadline + 2 * EventLoop.tickInterval
+                while context.connectionCount > 0 && MonotonicTime.now() < cutOff {
+                    try? await Task.sleep(for: .milliseconds(10))
+                }
+                group.cancelAll()
             }
         }
         for loop in loops { loop.stop() }

@@ -16,6 +16,7 @@ final class ServerContext: Sendable {
     let lingerTimeout: UInt64
     private let openConnections = Atomic<Int>(0)
     private let forceCloseAt = Atomic<UInt64>(0)
+    private let requestTasks = Atomic<Int>(0)
 
     init(
         configuration: HTTPServer.Configuration, router: Router, middleware: [any Middleware], logger: Logger,
@@ -87,6 +88,11 @@ final class ServerContext: Sendable {
     }
 
     func connectionClosed() { openConnections.wrappingSubtract(1, ordering: .relaxed) }
+
+    func requestTaskStarted() { requestTasks.wrappingAdd(1, ordering: .relaxed) }
+    func requestTaskEnded() { requestTasks.wrappingSubtract(1, ordering: .relaxed) }
+    /// Connection tasks still running.
+    var activeRequestTasks: Int { requestTasks.load(ordering: .relaxed) }
 
     /// Open connections right now.
     var connectionCount: Int { openConnections.load(ordering: .relaxed) }

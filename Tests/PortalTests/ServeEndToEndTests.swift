@@ -47,6 +47,8 @@ struct ServeEndToEndTests {
         #expect(badToken.status == 401)
         #expect(badToken.header("WWW-Authenticate")?.hasPrefix("Bearer") == true)
 
+        try Self.runSchemathesis(base: base)
+
         let clusterFolder = try #require(Self.findPostmasterPID(under: data.url))
         #expect(FileManager.default.fileExists(atPath: clusterFolder.path))
 
@@ -60,6 +62,34 @@ struct ServeEndToEndTests {
         let readyAgain = try await send("GET", "http://127.0.0.1:\(secondPort)/readyz")
         #expect(readyAgain.status == 200)
         #expect(try await second.stop(signal: SIGINT) == 0, "portal exited badly; log:\n\(second.log)")
+    }
+
+    /// Schemathesis (an independent client) checks every served operation against openapi.yaml: status
+    /// codes, headers, content types and bodies the spec declares, for generated valid and invalid requests.
+    static func runSchemathesis(base: String) throws {
+        let served = AccessMatrixTests.declared.filter(\.served).map(\.operationId)
+        try #require(!served.isEmpty)
+        // Schemathesis parses an application/yaml body into an object before checking it against the
+        // spec's `type: string`, so the document's own body schema is left out of its checks.
+        let runs: [(operations: [String], extra: [String])] = [
+            (served.filter { $0 != "getOpenAPIDocument" }, []),
+            (["getOpenAPIDocument"], ["--exclude-checks", "response_schema_conformance"]),
+        ]
+        for run in runs {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments =
+                ["st", "run", "openapi.yaml", "--url", base, "--checks", "all", "--max-examples", "30"]
+                + run.operations.flatMap { ["--include-operation-id", $0] } + run.extra
+            process.currentDirectoryURL = root
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "schemathesis found problems:\n\(text)")
+        }
     }
 
     /// The running cluster's `postmaster.pid`, wherever the data folder layout puts it.

@@ -1,0 +1,88 @@
+# DICOM benchmark: streaming de-identification of a synthetic 600-slice 512x512 CT series on one core,
+# ours (deid-bench) against dcmtk's dcmodify and Orthanc's anonymisation. Sourced by run.sh after lib.sh.
+
+CT_SLICES=${BENCH_CT_SLICES:-600}
+CT_SIZE=${BENCH_CT_SIZE:-512}
+CT_SERIES=${BENCH_CT_SERIES:-/tmp/portal-bench-ct-$CT_SLICES-$CT_SIZE}
+
+# Writes the series once (about 300 MB); later runs reuse it while its .complete marker is there.
+make_series() {
+    if [ -f "$CT_SERIES/.complete" ]; then
+        log "reusing $CT_SERIES"
+        return
+    fi
+    python3 -c 'import pydicom, numpy' 2>/dev/null || die "pydicom and numpy are needed (pip install pydicom numpy)"
+    log "writing $CT_SLICES slices of ${CT_SIZE}x$CT_SIZE into $CT_SERIES"
+    timeout 900 python3 "$BENCH_DIR/scripts/make-ct-series.py" "$CT_SERIES" --slices "$CT_SLICES" --size "$CT_SIZE" >&2 \
+        || die "series generation"
+}
+
+# dcmodify doing roughly the Basic Profile's work: names and IDs replaced or emptied, identifying
+# attributes removed everywhere (inside sequences too), private elements removed, new UIDs.
+DCMODIFY_EDITS=(
+    -ma "(0010,0010)=ANONYMOUS" -ma "(0010,0020)=PSEUDONYM" -ma "(0008,0050)=" -ma "(0020,0010)="
+    -ma "(0008,0090)=" -ma "(0010,0030)="
+    -ea "(0010,1000)" -ea "(0010,1040)" -ea "(0010,2160)" -ea "(0010,4000)" -ea "(0008,0080)" -ea "(0008,0081)"
+    -ea "(0008,1010)" -ea "(0008,1050)" -ea "(0008,1070)" -ea "(0018,1000)" -ea "(0040,0275)" -ea "(0008,1110)"
+    -ea "(0008,1030)" -ea "(0008,103e)" -ea "(0018,1030)" -ea "(0010,4000)"
+    -i "(0012,0062)=YES" -i "(0012,0063)=dcmodify benchmark edits"
+    -ep -gst -gse -gin
+)
+
+bench_dicom() {
+    need dcmodify "apt-get install -y dcmtk"
+    build_products deid-bench
+    make_series
+    local core bytes files start ours_line ours_s dcm_s orthanc_line orthanc_s ours_mbps dcm_mbps orthanc_mbps
+    core=$(single_core)
+    files=$(find "$CT_SERIES" -name '*.dcm' | wc -l)
+    bytes=$(find "$CT_SERIES" -name '*.dcm' -printf '%s\n' | awk '{ s += $1 } END { print s }')
+    # Warm the page cache so every tool reads from memory.
+    cat "$CT_SERIES"/*.dcm >/dev/null
+
+    log "ours: deid-bench on core $core"
+    mkdir -p "$WORK/ours-out"
+    start=$(now_ns)
+    ours_line=$(timeout 900 taskset -c "$core" "$BIN/deid-bench" --out "$WORK/ours-out" "$CT_SERIES" | grep '^RESULT') \
+        || die "deid-bench"
+    ours_s=$(awk -v a="$start" -v b="$(now_ns)" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+    log "ours: $ours_line (wall ${ours_s}s)"
+    rm -rf "$WORK/ours-out"
+
+    log "dcmodify on core $core"
+    cp -r "$CT_SERIES" "$WORK/dcmodify"
+    start=$(now_ns)
+    timeout 900 taskset -c "$core" dcmodify -nb -imt -ie "${DCMODIFY_EDITS[@]}" "$WORK"/dcmodify/*.dcm \
+        >"$WORK/dcmodify.log" 2>&1 || { tail -5 "$WORK/dcmodify.log" >&2; die "dcmodify"; }
+    dcm_s=$(awk -v a="$start" -v b="$(now_ns)" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+    rm -rf "$WORK/dcmodify"
+
+    orthanc_line="RESULT seconds="
+    if command -v Orthanc >/dev/null; then
+        log "Orthanc on core $core"
+        local isolate=()
+        unshare -n true 2>/dev/null && isolate=(unshare -n)
+        orthanc_line=$(timeout 1200 "${isolate[@]}" "$BENCH_DIR/scripts/orthanc-run.sh" "$CT_SERIES" "$WORK/orthanc" "$core" \
+            | grep '^RESULT') || { tail -20 "$WORK/orthanc/orthanc.log" >&2 2>/dev/null; orthanc_line="RESULT seconds="; }
+        rm -rf "$WORK/orthanc/orthanc-storage"
+    else
+        log "Orthanc is missing (apt-get install -y orthanc): skipped"
+    fi
+    orthanc_s=$(field seconds "$orthanc_line")
+
+    ours_mbps=$(awk -v b="$bytes" -v s="$ours_s" 'BEGIN { printf "%.0f", b / s / 1e6 }')
+    dcm_mbps=$(awk -v b="$bytes" -v s="$dcm_s" 'BEGIN { printf "%.0f", b / s / 1e6 }')
+    orthanc_mbps=$(awk -v b="$bytes" -v s="$orthanc_s" 'BEGIN { if (s > 0) printf "%.0f", b / s / 1e6 }')
+
+    echo
+    echo "== DICOM: de-identify $files CT slices (${CT_SIZE}x$CT_SIZE, $((bytes / 1000000)) MB) on one core (core $core)"
+    printf '  %-28s %9s %9s %14s\n' tool seconds "MB/s" "ours/theirs"
+    printf '  %-28s %9s %9s %14s\n' "ours (deid-bench, streaming)" "$ours_s" "$ours_mbps" "-"
+    printf '  %-28s %9s %9s %14s\n' "dcmtk dcmodify $(dcmodify --version 2>/dev/null | awk 'NR==1{print $NF}' | tr -d v)" \
+        "$dcm_s" "$dcm_mbps" "$(ratio "$ours_mbps" "$dcm_mbps")"
+    printf '  %-28s %9s %9s %14s\n' "Orthanc $(Orthanc --version 2>/dev/null | awk 'NR==1{print $2}') anonymize" \
+        "${orthanc_s:-n/a}" "${orthanc_mbps:-n/a}" "$(ratio "$ours_mbps" "$orthanc_mbps")"
+    echo "  ours: $ours_line"
+    echo "  wall time of each tool over the whole series from the page cache, writing its output; Orthanc: the"
+    echo "  POST /studies/{id}/anonymize call alone (upload not timed). Goal: >= 1000 MB/s and >= 10x Orthanc."
+}

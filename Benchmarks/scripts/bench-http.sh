@@ -1,0 +1,112 @@
+# HTTP benchmark: our echo-server against Hummingbird 2 with wrk, a 40 ms stall check, and 1 GiB streamed
+# each way with the server's peak RSS. Sourced by run.sh after lib.sh.
+
+DURATION=${BENCH_DURATION:-10}
+CONNECTIONS=${BENCH_CONNECTIONS:-"1 64 256"}
+ECHO_BYTES=${BENCH_ECHO_BYTES:-1024}
+STREAM_BYTES=${BENCH_STREAM_BYTES:-1073741824}
+# Small keep-alive routes; a p99 this high at one connection is the delayed-ACK/Nagle signature (≈40 ms).
+STALL_US=${BENCH_STALL_US:-30000}
+ROUTES=("hello GET 0" "json GET 0" "echo POST $ECHO_BYTES")
+
+# Checks that a server answers every route as both must, so no ratio compares a 404 with a 200.
+check_routes() {
+    local base=$1 body
+    body=$(curl -fsS --max-time 5 "$base/hello") || return 1
+    [ -n "$body" ] || return 1
+    curl -fsS --max-time 5 "$base/json" | python3 -c 'import json, sys; json.load(sys.stdin)' || return 1
+    body=$(curl -fsS --max-time 5 --data-binary "ping-pong" -H 'Content-Type: application/octet-stream' "$base/echo") || return 1
+    [ "$body" = "ping-pong" ] || { log "echo answered '$body'"; return 1; }
+    body=$(curl -fsS --max-time 5 "$base/download?bytes=100000" | wc -c) || return 1
+    [ "$body" -eq 100000 ] || { log "download sent $body bytes"; return 1; }
+}
+
+# Runs wrk once; prints its RESULT line.
+run_wrk() {
+    local url=$1 connections=$2 method=$3 body=$4 seconds=$5 threads=2
+    [ "$connections" -ge 2 ] || threads=1
+    WRK_METHOD=$method WRK_BODY_BYTES=$body timeout $((seconds + 60)) \
+        wrk -t"$threads" -c"$connections" -d"${seconds}s" --timeout 10s -s "$BENCH_DIR/scripts/wrk-report.lua" "$url" \
+        | grep '^RESULT' || echo "RESULT rps=0 errors=-1"
+}
+
+# Measures one server (ours|theirs) on every route and connection count; results in $WORK/http-*.result.
+measure_server() {
+    local name=$1 binary=$2 port pid route method body connections line
+    port=$(free_port)
+    start_bg "server-$name" "$binary" --port "$port"
+    pid=$LAST_PID
+    wait_http "http://127.0.0.1:$port/hello" 60 "$pid" || { cat "$WORK/server-$name.log" >&2; die "$name did not start"; }
+    check_routes "http://127.0.0.1:$port" || die "$name answers the benchmark routes wrongly"
+    log "$name: warm-up"
+    run_wrk "http://127.0.0.1:$port/hello" 64 GET 0 3 >/dev/null
+    for entry in "${ROUTES[@]}"; do
+        read -r route method body <<<"$entry"
+        for connections in $CONNECTIONS; do
+            line=$(run_wrk "http://127.0.0.1:$port/$route" "$connections" "$method" "$body" "$DURATION")
+            log "$name /$route c=$connections: $line"
+            echo "$line" >"$WORK/http-$name-$route-$connections.result"
+        done
+    done
+    stop_pid "$pid"
+}
+
+# Streams STREAM_BYTES up and down through a fresh server; prints one summary line.
+measure_streaming() {
+    local name=$1 binary=$2 port pid up down rss
+    port=$(free_port)
+    start_bg "stream-$name" "$binary" --port "$port"
+    pid=$LAST_PID
+    wait_http "http://127.0.0.1:$port/hello" 60 "$pid" || die "$name did not start"
+    up=$(timeout 300 "$BIN/stream-client" upload --port "$port" --bytes "$STREAM_BYTES") || up="upload failed"
+    down=$(timeout 300 "$BIN/stream-client" download --port "$port" --bytes "$STREAM_BYTES") || down="download failed"
+    rss=$(peak_rss_kib "$pid")
+    stop_pid "$pid"
+    printf '  %-7s upload %6s MB/s  download %6s MB/s  peak RSS %5s MiB   (%s | %s)\n' "$name" \
+        "$(field MBps "$up")" "$(field MBps "$down")" "$((rss / 1024))" "$up" "$down"
+}
+
+bench_http() {
+    need wrk "apt-get install -y wrk"
+    need curl "apt-get install -y curl"
+    build_products echo-server hummingbird-server stream-client
+    local ours="$BIN/echo-server" theirs="$BIN/hummingbird-server"
+
+    log "HTTP: wrk ${DURATION}s per run at connections: $CONNECTIONS"
+    measure_server ours "$ours"
+    measure_server theirs "$theirs"
+
+    echo
+    echo "== HTTP: our HTTPServer (echo-server) vs Hummingbird 2.28.1, wrk ${DURATION}s per run, $(nproc) cores"
+    printf '  %-6s %5s | %10s %10s %6s | %9s %9s | %9s %9s\n' route conns "ours rq/s" "hb rq/s" ratio \
+        "ours p99" "hb p99" "ours max" "hb max"
+    local entry route method body connections a b p99 stalls=""
+    for entry in "${ROUTES[@]}"; do
+        read -r route method body <<<"$entry"
+        for connections in $CONNECTIONS; do
+            a=$(cat "$WORK/http-ours-$route-$connections.result")
+            b=$(cat "$WORK/http-theirs-$route-$connections.result")
+            printf '  /%-5s %5s | %10.0f %10.0f %6s | %7.2fms %7.2fms | %7.1fms %7.1fms%s\n' "$route" "$connections" \
+                "$(field rps "$a")" "$(field rps "$b")" "$(ratio "$(field rps "$a")" "$(field rps "$b")")" \
+                "$(awk -v u="$(field p99_us "$a")" 'BEGIN{print u/1000}')" "$(awk -v u="$(field p99_us "$b")" 'BEGIN{print u/1000}')" \
+                "$(awk -v u="$(field max_us "$a")" 'BEGIN{print u/1000}')" "$(awk -v u="$(field max_us "$b")" 'BEGIN{print u/1000}')" \
+                "$([ "$(field errors "$a")" = 0 ] || echo "  ours errors=$(field errors "$a")")"
+            p99=$(field p99_us "$a")
+            if [ "$connections" = 1 ] && [ "${p99:-999999}" -ge "$STALL_US" ]; then
+                stalls="$stalls /$route(p99 ${p99:-none}us)"
+            fi
+        done
+    done
+    echo "  ratio = ours / Hummingbird requests per second (goal: >= 1.2 at 64 and 256 connections)"
+    if [ -z "$stalls" ]; then
+        echo "  40 ms stall check: PASS (p99 at 1 keep-alive connection below $((STALL_US / 1000)) ms on every route)"
+    else
+        echo "  40 ms stall check: FAIL:$stalls"
+    fi
+
+    echo
+    echo "== Streaming $((STREAM_BYTES / 1048576)) MiB each way on loopback, no TLS (stream-client, one connection)"
+    measure_streaming ours "$ours"
+    measure_streaming theirs "$theirs"
+    echo "  goal for ours: >= 2000 MB/s each way, peak RSS < 64 MiB"
+}

@@ -15,8 +15,8 @@ done = function(summary, latency, requests)
   local errors = summary.errors
   local seconds = summary.duration / 1e6
   io.write(string.format(
-    "RESULT requests=%d rps=%.1f p50_us=%d p99_us=%d p999_us=%d max_us=%d errors=%d\n",
+    "RESULT requests=%d rps=%.1f p50_us=%d p90_us=%d p99_us=%d p999_us=%d max_us=%d errors=%d\n",
     summary.requests, summary.requests / seconds,
-    latency:percentile(50), latency:percentile(99), latency:percentile(99.9), latency.max,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency:percentile(99.9), latency.max,
     errors.connect + errors.read + errors.write + errors.status + errors.timeout))
 end

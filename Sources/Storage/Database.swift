@@ -1,0 +1,190 @@
+import Dispatch
+public import Logging
+import Synchronization
+
+/// PostgreSQL through a bounded pool of libpq connections, lent through closures.
+///
+/// ```swift
+/// let size = try await database.withConnection { connection in
+///     try await connection.query("SELECT size FROM blobs WHERE sha256 = \(hex)").first?.decode(Int.self, at: 0)
+/// }
+/// ```
+/// After a server restart, connections the server closed are noticed before they are lent (libpq reads
+/// the pending termination message) and replaced, so requests fail fast while the server is down and
+/// succeed again once it is back, without a new `Database`.
+public final class Database: Sendable {
+    /// Limits and timeouts of the pool and of every session.
+    public struct Configuration: Sendable {
+        /// Where to connect.
+        public var target: ConnectionTarget
+        /// Most connections open at once. Default 10.
+        public var poolSize: Int = 10
+        /// Longest wait for a free connection before `.poolTimeout` (a 503). Default 5 s.
+        public var acquireTimeout: Duration = .seconds(5)
+        /// Longest wait to open a connection (libpq `connect_timeout`, whole seconds, at least 2). Default 5 s.
+        public var connectTimeout: Duration = .seconds(5)
+        /// Longest run of one statement (`statement_timeout`) before the server cancels it. Default 30 s.
+        public var statementTimeout: Duration = .seconds(30)
+        /// A connection idle longer than this is checked with `SELECT 1` before it is lent. Default 30 s.
+        public var healthCheckAfterIdle: Duration = .seconds(30)
+        /// Attempts of a transaction that fails with a serialisation failure or deadlock. Default 5.
+        public var transactionAttempts: Int = 5
+        /// First pause between transaction attempts, doubled each time, with jitter. Default 10 ms.
+        public var transactionBackoff: Duration = .milliseconds(10)
+
+        /// A configuration with defaults for `target`.
+        public init(target: ConnectionTarget) { self.target = target }
+    }
+
+    /// The isolation level of a transaction (PostgreSQL §13.2).
+    public enum IsolationLevel: String, Sendable {
+        case readCommitted = "READ COMMITTED"
+        case repeatableRead = "REPEATABLE READ"
+        case serializable = "SERIALIZABLE"
+    }
+
+    /// The configuration the pool was made with.
+    public let configuration: Configuration
+    private let pool: ConnectionPool
+    private let logger: Logger
+    private let connectionCounter = Atomic<Int>(0)
+
+    /// Creates a pool; connections are opened on demand.
+    public init(configuration: Configuration, logger: Logger = Logger(label: "portal.storage")) {
+        self.configuration = configuration
+        self.pool = ConnectionPool(size: configuration.poolSize, acquireTimeout: configuration.acquireTimeout)
+        self.logger = logger
+    }
+
+    /// Lends a connection to `body` and takes it back when `body` returns or throws.
+    ///
+    /// A transaction `body` left open is rolled back; a broken connection is dropped from the pool.
+    /// - Throws: `DatabaseError` `.poolTimeout` when none is free within `acquireTimeout`,
+    ///   `.connectionFailed` when the server cannot be reached, or whatever `body` throws.
+    public func withConnection<T: Sendable>(_ body: (DatabaseConnection) async throws -> T) async throws -> T {
+        let raw = try await acquire()
+        let connection = DatabaseConnection(raw: raw)
+        let result: Result<T, any Error>
+        do { result = .success(try await body(connection)) } catch { result = .failure(error) }
+        await giveBack(raw)
+        return try result.get()
+    }
+
+    /// Runs `body` in a transaction, committed when it returns and rolled back when it throws.
+    ///
+    /// On a serialisation failure (40001) or deadlock (40P01), the whole transaction is retried up to
+    /// `transactionAttempts` times with exponential backoff, so `body` must be safe to run again.
+    public func withTransaction<T: Sendable>(
+        isolation: IsolationLevel = .readCommitted, _ body: (DatabaseConnection) async throws -> T
+    ) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await withConnection { connection in
+                    try await connection.executeScript(unsafeSQL: "BEGIN ISOLATION LEVEL \(isolation.rawValue)")
+                    do {
+                        let value = try await body(connection)
+                        try await connection.executeScript(unsafeSQL: "COMMIT")
+                        return value
+                    } catch {
+                        if !connection.raw.isBroken { try? await connection.executeScript(unsafeSQL: "ROLLBACK") }
+                        throw error
+                    }
+                }
+            } catch let error as DatabaseError where error.isTransactionRetryable
+                && attempt < configuration.transactionAttempts
+            {
+                let base = configuration.transactionBackoff * (1 << (attempt - 1))
+                let jitter = Double.random(in: 0.5...1.5)
+                logger.debug("retrying transaction", metadata: ["db.sqlstate": "\(error.sqlState ?? "")"])
+                try await Task.sleep(for: base * jitter)
+                attempt += 1
+            }
+        }
+    }
+
+    /// Runs one statement on a pooled connection.
+    public func query(_ sql: SQL) async throws -> QueryResult {
+        try await withConnection { try await $0.query(sql) }
+    }
+
+    /// Runs one statement on a pooled connection and returns the number of rows it changed.
+    @discardableResult
+    public func execute(_ sql: SQL) async throws -> Int {
+        try await withConnection { try await $0.execute(sql) }
+    }
+
+    /// Stops lending connections and closes the idle ones; lent ones close when they come back.
+    public func close() {
+        pool.close()
+    }
+
+    // MARK: - Lending
+
+    private func acquire() async throws -> PostgresConnection {
+        switch try await pool.acquire() {
+        case .connection(let connection):
+            if try await isHealthy(connection) { return connection }
+            logger.debug("dropping a connection the server closed")
+            pool.discard()
+            // The server may be back: try once to replace it, failing fast if it is not.
+            return try await acquire()
+        case .permit:
+            return try await open()
+        }
+    }
+
+    private func isHealthy(_ connection: PostgresConnection) async throws -> Bool {
+        let idleFor = ContinuousClock.now - connection.lastReleased
+        let needsQuery = idleFor > configuration.healthCheckAfterIdle
+        return await withCheckedContinuation { continuation in
+            connection.queue.async {
+                guard connection.absorbPendingInput() else { return continuation.resume(returning: false) }
+                if needsQuery {
+                    let answered = (try? connection.execute("SELECT 1")) != nil
+                    return continuation.resume(returning: answered)
+                }
+                continuation.resume(returning: true)
+            }
+        }
+    }
+
+    private func open() async throws -> PostgresConnection {
+        let number = connectionCounter.wrappingAdd(1, ordering: .relaxed).newValue
+        let queue = DispatchQueue(label: "portal.postgres.connection.\(number)")
+        let configuration = configuration
+        let milliseconds = configuration.statementTimeout.components.seconds * 1000
+            + configuration.statementTimeout.components.attoseconds / 1_000_000_000_000_000
+        let session = [
+            "statement_timeout": String(milliseconds), "TimeZone": "UTC", "DateStyle": "ISO, YMD",
+            "IntervalStyle": "iso_8601", "client_encoding": "UTF8",
+        ]
+        do {
+            return try await withCheckedThrowingContinuation { continuation in
+                queue.async {
+                    continuation.resume(
+                        with: Result {
+                            try PostgresConnection.open(
+                                target: configuration.target, connectTimeout: configuration.connectTimeout,
+                                session: session, queue: queue)
+                        })
+                }
+            }
+        } catch {
+            pool.discard()
+            logger.debug("could not open a database connection")
+            throw error
+        }
+    }
+
+    private func giveBack(_ connection: PostgresConnection) async {
+        if !connection.isBroken, connection.isInTransaction {
+            try? await DatabaseConnection(raw: connection).executeScript(unsafeSQL: "ROLLBACK")
+        }
+        if connection.isBroken || connection.isBusy || connection.isInTransaction {
+            pool.discard()
+        } else {
+            pool.release(connection)
+        }
+    }
+}

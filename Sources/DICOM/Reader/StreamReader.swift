@@ -1,0 +1,159 @@
+/// The streaming DICOM reader: feed it a Part 10 file or a bare data set chunk by chunk, in any sizes, and
+/// it reports `StreamEvent`s in bounded memory (PS3.10 §7, PS3.5 §7-§10).
+///
+/// ```swift
+/// var reader = StreamReader()
+/// for chunk in chunks { try reader.feed(chunk) { event in handle(event) } }
+/// try reader.finish { event in handle(event) }
+/// ```
+/// Leniency follows pydicom and dcmtk: the preamble and the file meta group may be missing, an explicit
+/// syntax that is actually implicit (or the reverse) is detected from the first element, odd lengths are
+/// kept, a UN element holding a sequence is parsed as one. Anything else stops with a `DICOMError` giving
+/// the byte offset, tag and reason. A reader holds a zlib stream for deflated data: do not copy one that
+/// is in use.
+public struct StreamReader {
+    /// Limits and choices of the reader.
+    public struct Configuration: Sendable {
+        /// Top-level values longer than this are streamed as bulk events; Pixel Data always is.
+        /// Default 1 MiB.
+        public var bulkThreshold: Int = 1 << 20
+        /// Largest element held whole (a top-level non-bulk element with all its items, or one value
+        /// inside a sequence). Default 64 MiB.
+        public var maximumElementLength: Int = 64 << 20
+        /// Deepest nesting of sequences. Default 32.
+        public var maximumDepth: Int = 32
+        /// Most elements (items and fragments included) in one stream. Default 1 000 000.
+        public var maximumElementCount: Int = 1_000_000
+        /// Most bytes a deflated data set may inflate to, against decompression bombs. Default 4 GiB.
+        public var maximumInflatedLength: Int = 4 << 30
+        /// Transfer syntax of a bare data set (no file meta group); `nil` guesses it from the first bytes.
+        public var bareTransferSyntax: TransferSyntax?
+        /// Whether to refuse a stream without the 128-byte preamble and `DICM`. Default false.
+        public var requiresPreamble = false
+
+        /// The defaults.
+        public init() {}
+    }
+
+    private enum Stage {
+        case start
+        case meta(FileHeader)
+        case dataSet(DataSetParser, Inflater?)
+    }
+
+    private let configuration: Configuration
+    private var stage = Stage.start
+    private var buffer: [UInt8] = []
+
+    /// Creates a reader.
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+    }
+
+    /// Consumes the next chunk of the stream and reports the events it completes.
+    /// - Throws: `DICOMError` when the stream is not valid DICOM or exceeds a limit.
+    public mutating func feed(_ chunk: [UInt8], emit: (StreamEvent) throws -> Void) throws {
+        try feed(chunk[...], emit: emit)
+    }
+
+    /// Consumes the next chunk of the stream and reports the events it completes.
+    /// - Throws: `DICOMError` when the stream is not valid DICOM or exceeds a limit.
+    public mutating func feed(_ chunk: ArraySlice<UInt8>, emit: (StreamEvent) throws -> Void) throws {
+        if case .dataSet(var parser, let inflater) = stage {
+            stage = .start
+            defer { stage = .dataSet(parser, inflater) }
+            if let inflater {
+                try inflater.inflate(chunk) { try parser.feed($0, emit: emit) }
+            } else {
+                try parser.feed(chunk, emit: emit)
+            }
+            return
+        }
+        buffer.append(contentsOf: chunk)
+        try advanceHeader(isFinal: false, emit: emit)
+    }
+
+    /// Ends the stream: reports what remains and `end`.
+    /// - Throws: `DICOMError` if the stream ends inside an element or before any data set.
+    public mutating func finish(emit: (StreamEvent) throws -> Void) throws {
+        if case .dataSet = stage {} else { try advanceHeader(isFinal: true, emit: emit) }
+        guard case .dataSet(var parser, let inflater) = stage else {
+            throw DICOMError(.truncated, offset: buffer.count, "stream ends inside the file meta group")
+        }
+        if let inflater {
+            try inflater.finish { try parser.feed($0, emit: emit) }
+        }
+        try parser.finish(emit: emit)
+        stage = .dataSet(parser, inflater)
+    }
+
+    /// Reads the preamble and file meta group out of `buffer`, then hands the rest to the data set parser.
+    private mutating func advanceHeader(isFinal: Bool, emit: (StreamEvent) throws -> Void) throws {
+        var index = 0
+        if case .start = stage {
+            guard buffer.count >= 132 || isFinal else { return }
+            let hasPreamble = buffer.count >= 132 && buffer[128..<132].elementsEqual("DICM".utf8)
+            if !hasPreamble && configuration.requiresPreamble {
+                throw DICOMError(.notDICOM, offset: 128, "no DICM prefix after the 128-byte preamble (PS3.10 §7.1)")
+            }
+            index = hasPreamble ? 132 : 0
+            stage = .meta(FileHeader(meta: DataSet(), transferSyntax: .implicitVRLittleEndian, hasPreamble: hasPreamble))
+            buffer.removeFirst(index)
+            index = 0
+        }
+        guard case .meta(var header) = stage else { return }
+        let metaStart = header.hasPreamble ? 132 : 0
+        var parser = ElementParser(
+            data: buffer[...], baseOffset: metaStart, isFinal: isFinal, configuration: configuration,
+            elementCount: 0)
+        do {
+            var syntax = Syntax.explicitLittle
+            while index + 2 <= buffer.count || (isFinal && index < buffer.count) {
+                guard index + 2 <= buffer.count, buffer[index] == 0x02, buffer[index + 1] == 0x00 else { break }
+                if header.meta.isEmpty { syntax = parser.sniff(index, syntax: syntax, limit: buffer.count) }
+                let elementHeader = try parser.header(index, syntax: syntax, limit: buffer.count)
+                let (element, end) = try parser.element(
+                    index, header: elementHeader, syntax: syntax, depth: 0, limit: buffer.count)
+                header.meta.set(element)
+                index = end
+            }
+            if !isFinal && index + 2 > buffer.count { throw NeedMoreInput() }
+        } catch is NeedMoreInput {
+            stage = .meta(header)
+            return
+        }
+        header.transferSyntax = transferSyntax(meta: header.meta, dataSet: buffer[index...])
+        try emit(.header(header))
+        var dataSetParser = DataSetParser(
+            syntax: Syntax(header.transferSyntax), offset: metaStart + index, configuration: configuration)
+        let rest = buffer[index...]
+        buffer = []
+        if header.transferSyntax.isDeflated {
+            let inflater = try Inflater(maximumOutput: configuration.maximumInflatedLength)
+            try inflater.inflate(rest) { try dataSetParser.feed($0, emit: emit) }
+            stage = .dataSet(dataSetParser, inflater)
+        } else {
+            try dataSetParser.feed(rest, emit: emit)
+            stage = .dataSet(dataSetParser, nil)
+        }
+    }
+
+    /// The transfer syntax named by the meta group, or guessed from the first data set bytes when there is
+    /// no usable one (as pydicom does): big endian if the group number reads that way, explicit if the
+    /// bytes after the tag are a known VR.
+    private func transferSyntax(meta: DataSet, dataSet: ArraySlice<UInt8>) -> TransferSyntax {
+        if let uid = meta[.transferSyntaxUID]?.string(), !uid.isEmpty {
+            return TransferSyntax(uid: uid)
+        }
+        if meta.isEmpty, let bare = configuration.bareTransferSyntax { return bare }
+        guard dataSet.count >= 6 else { return .implicitVRLittleEndian }
+        let start = dataSet.startIndex
+        let isBigEndian = dataSet[start] == 0 && dataSet[start + 1] != 0
+        let isExplicit = VR(dataSet[start + 4], dataSet[start + 5]).isKnown
+        switch (isExplicit, isBigEndian) {
+        case (true, true): return .explicitVRBigEndian
+        case (true, false): return .explicitVRLittleEndian
+        default: return .implicitVRLittleEndian
+        }
+    }
+}

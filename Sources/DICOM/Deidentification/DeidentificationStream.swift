@@ -1,0 +1,148 @@
+/// De-identifies one instance as the streaming reader's events pass (see `StreamEvent`), for the writer.
+///
+/// The header data set (every element before the first bulk value) is held, because the patient
+/// pseudonym and date offset depend on Patient ID, which follows the dates in tag order. Bulk values
+/// then pass through as they come, byte-identical, except that burned-in annotation is blanked in native
+/// pixel data when a blanking rule applies; a bulk value the profile removes is dropped without being
+/// held, and one it replaces becomes a small dummy element.
+///
+/// Feed every event to `process(_:emit:)` in order; the de-identified events go to `emit`.
+public struct DeidentificationStream {
+    private let deidentifier: Deidentifier
+    private let centre: String
+    private var held = DataSet()
+    private var context: Deidentifier.Context?
+    private var blanker: PixelBlanker?
+    private var isEncapsulated = false
+    private var bulk = BulkState.none
+
+    private enum BulkState {
+        case none
+        /// Passing bytes through; `offset` counts the value's bytes so far, for blanking.
+        case passing(blankedFrom: PixelBlanker?, offset: Int)
+        /// Dropping the bytes of a removed or replaced value.
+        case skipping
+    }
+
+    /// The first tag after the attributes the header must hold before anything can be emitted:
+    /// Patient ID, the de-identification records and the Image Pixel module up to Longitudinal Temporal
+    /// Information Modified (0028,0303).
+    static let headerEnd = Tag(0x0028, 0x0304)
+
+    /// The patient's pseudonym, known once the header has been emitted.
+    public var pseudonym: Pseudonym? { context?.pseudonym }
+    /// Whether burned-in annotation is being blanked out of the pixel data.
+    public var isPixelDataBlanked: Bool { blanker != nil }
+
+    /// Starts de-identifying one instance.
+    /// - Parameters:
+    ///   - deidentifier: The profile, keys and rules.
+    ///   - centre: The sending centre's identifier, part of the patient pseudonym.
+    public init(deidentifier: Deidentifier, centre: String) {
+        self.deidentifier = deidentifier
+        self.centre = centre
+    }
+
+    /// Takes one event of the reader and emits the de-identified events it leads to.
+    /// - Throws: `DeidentificationError` when the instance is refused or events are out of order, and
+    ///   whatever `emit` throws.
+    public mutating func process(_ event: StreamEvent, emit: (StreamEvent) throws -> Void) throws {
+        switch event {
+        case .header(var header):
+            isEncapsulated = header.transferSyntax.isEncapsulated
+            header.meta = deidentifier.deidentifyMeta(header.meta)
+            try emit(.header(header))
+        case .element(let element):
+            guard case .none = bulk else { throw Self.outOfOrder }
+            if let context {
+                // Private elements after a bulk value are removed: their creators were emitted or dropped
+                // with the header, so the safe-list applies to the header's private elements only.
+                if !element.tag.isPrivate, let cleaned = deidentifier.clean(element, context) {
+                    try emit(.element(cleaned))
+                }
+            } else {
+                held.set(element)
+            }
+        case .bulkStart(let tag, let vr, let value):
+            guard case .none = bulk else { throw Self.outOfOrder }
+            try startBulk(tag: tag, vr: vr, value: value, emit: emit)
+        case .fragmentStart, .bulkBytes:
+            switch bulk {
+            case .none: throw Self.outOfOrder
+            case .skipping: break
+            case .passing(let blanker, let offset):
+                guard case .bulkBytes(let chunk) = event else { return try emit(event) }
+                bulk = .passing(blankedFrom: blanker, offset: offset + chunk.count)
+                if let blanker, blanker.touches(offset: offset, length: chunk.count) {
+                    var copy = Array(chunk)
+                    blanker.blank(&copy, at: offset)
+                    try emit(.bulkBytes(copy[...]))
+                } else {
+                    try emit(event)
+                }
+            }
+        case .bulkEnd:
+            switch bulk {
+            case .none: throw Self.outOfOrder
+            case .skipping: break
+            case .passing: try emit(.bulkEnd)
+            }
+            bulk = .none
+        case .end:
+            guard case .none = bulk else { throw Self.outOfOrder }
+            try flush(emit: emit)
+            try emit(.end)
+        }
+    }
+
+    private mutating func startBulk(tag: Tag, vr: VR, value: BulkValue, emit: (StreamEvent) throws -> Void) throws {
+        let probe = Element(tag: tag, vr: vr, value: .bulk(value))
+        let outcome: Element?
+        if tag.isPrivate {
+            let creators = context == nil ? held.filter { $0.tag.isPrivateCreator } : []
+            outcome = deidentifier.clean(DataSet(creators + [probe]), context ?? Self.placeholder)[tag]
+        } else {
+            outcome = deidentifier.clean(probe, context ?? Self.placeholder)
+        }
+        guard let outcome else {
+            bulk = .skipping
+            return
+        }
+        guard case .bulk = outcome.value else {
+            // Replaced by a dummy or an empty value: it joins the held elements, its bytes are dropped.
+            if context == nil { held.set(outcome) } else { try emit(.element(outcome)) }
+            bulk = .skipping
+            return
+        }
+        if context == nil {
+            guard tag >= Self.headerEnd else {
+                throw DeidentificationError(
+                    .invalidStream, tag: tag,
+                    "a bulk value precedes the patient and image description; raise the reader's bulk threshold")
+            }
+            try flush(emit: emit, keepingCreatorOf: tag)
+        }
+        let isPixelData = tag == .pixelData
+        try emit(.bulkStart(tag: tag, vr: vr, value: value))
+        bulk = .passing(blankedFrom: isPixelData && !value.isEncapsulated ? blanker : nil, offset: 0)
+    }
+
+    /// De-identifies the held header and emits it; from then on elements pass one by one.
+    /// - Parameter tag: A safe-listed private bulk value about to pass, whose creator must be emitted.
+    private mutating func flush(emit: (StreamEvent) throws -> Void, keepingCreatorOf tag: Tag? = nil) throws {
+        guard context == nil else { return }
+        var header = try deidentifier.deidentifyHeader(held, centre: centre, isEncapsulated: isEncapsulated)
+        context = header.context
+        blanker = header.blanker
+        if let creatorTag = tag?.privateCreatorTag, let creator = held[creatorTag] { header.dataSet.set(creator) }
+        for element in header.dataSet { try emit(.element(element)) }
+        held = DataSet()
+    }
+
+    /// Used only to classify a bulk value before the header is known; its values never reach output,
+    /// because a bulk value kept as it is carries no replaced value.
+    private static let placeholder = Deidentifier.Context(
+        pseudonym: Pseudonym(rawValue: ""), dates: DateShifter(days: 0), characterSet: .default)
+
+    private static let outOfOrder = DeidentificationError(.invalidStream, "stream events out of order")
+}

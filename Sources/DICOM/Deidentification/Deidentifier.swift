@@ -1,0 +1,142 @@
+/// De-identifies DICOM data sets by PS3.15 Table E.1-1: the Basic Application Level Confidentiality
+/// Profile with the options of `Configuration`, keyed pseudonyms for the patient and keyed `2.25.` UIDs.
+///
+/// Actions apply wherever an attribute occurs, inside sequences too. Private elements go unless
+/// safe-listed. The result records what was done in Patient Identity Removed, De-identification Method
+/// and De-identification Method Code Sequence (PS3.3 C.7.1.1). Images with burned-in annotation are
+/// refused unless a blanking rule covers their scanner model.
+///
+/// Use `deidentify(_:meta:centre:)` for a data set held whole and `DeidentificationStream` for the
+/// streaming reader's events, where the pixel data passes through without being held.
+public struct Deidentifier: Sendable {
+    /// What is done beyond the Basic Profile.
+    public let configuration: Configuration
+    let pseudonymiser: Pseudonymiser
+    let options: Set<ConfidentialityProfile.Option>
+
+    /// Creates a de-identifier.
+    /// - Parameters:
+    ///   - pseudonymiser: Keyed pseudonyms, UIDs and date offsets.
+    ///   - configuration: Options, safe-lists and blanking rules.
+    public init(pseudonymiser: Pseudonymiser, configuration: Configuration = .init()) {
+        self.pseudonymiser = pseudonymiser
+        self.configuration = configuration
+        self.options = configuration.effectiveOptions
+    }
+
+    /// What stays the same for every element of one instance.
+    struct Context: Sendable {
+        let pseudonym: Pseudonym
+        let dates: DateShifter
+        let characterSet: SpecificCharacterSet
+    }
+
+    /// The outcome of de-identifying a whole instance.
+    public struct Result: Sendable {
+        /// The de-identified file meta group (MediaStorageSOPInstanceUID replaced).
+        public var meta: DataSet
+        /// The de-identified data set.
+        public var dataSet: DataSet
+        /// The patient's pseudonym, for the index; safe to log.
+        public var pseudonym: Pseudonym
+        /// Whether burned-in annotation was blanked out of the pixel data.
+        public var isPixelDataBlanked: Bool
+    }
+
+    /// De-identifies an instance held whole, pixel data included.
+    /// - Parameters:
+    ///   - dataSet: The instance.
+    ///   - meta: Its file meta group, if any.
+    ///   - centre: The sending centre's identifier, part of the patient pseudonym.
+    /// - Throws: `DeidentificationError` when the instance must be refused.
+    public func deidentify(_ dataSet: DataSet, meta: DataSet = DataSet(), centre: String)
+        throws(DeidentificationError) -> Result
+    {
+        var isEncapsulated = false
+        if case .encapsulated = dataSet[.pixelData]?.value { isEncapsulated = true }
+        if let uid = meta[.transferSyntaxUID]?.string(), TransferSyntax(uid: uid).isEncapsulated { isEncapsulated = true }
+        var header = try deidentifyHeader(dataSet, centre: centre, isEncapsulated: isEncapsulated)
+        if let blanker = header.blanker, var pixels = header.dataSet[.pixelData], var bytes = pixels.bytes {
+            blanker.blank(&bytes, at: 0)
+            pixels.value = .bytes(bytes)
+            header.dataSet.set(pixels)
+        }
+        return Result(
+            meta: deidentifyMeta(meta), dataSet: header.dataSet, pseudonym: header.context.pseudonym,
+            isPixelDataBlanked: header.blanker != nil)
+    }
+
+    /// The file meta group with its SOP Instance UID replaced as the data set's is (PS3.10 §7.1).
+    public func deidentifyMeta(_ meta: DataSet) -> DataSet {
+        var meta = meta
+        meta.remove(.fileMetaInformationGroupLength)
+        if let uid = meta[.mediaStorageSOPInstanceUID]?.string() {
+            meta.set(Element(tag: .mediaStorageSOPInstanceUID, vr: .UI, bytes: Self.padded(pseudonymiser.uid(replacing: uid), .UI)))
+        }
+        meta.remove(.sourceApplicationEntityTitle)
+        return meta
+    }
+
+    /// The header of an instance (everything that precedes bulk values) de-identified, the records of
+    /// what was done added, and the blanking to apply to its pixel data decided.
+    func deidentifyHeader(_ dataSet: DataSet, centre: String, isEncapsulated: Bool)
+        throws(DeidentificationError) -> (dataSet: DataSet, context: Context, blanker: PixelBlanker?)
+    {
+        let context = try makeContext(dataSet, centre: centre)
+        let blanker = try blankingPlan(for: dataSet, isEncapsulated: isEncapsulated)
+        var cleaned = clean(dataSet, context)
+        try addRecords(to: &cleaned, context, isBlanked: blanker != nil)
+        return (cleaned, context, blanker)
+    }
+
+    func makeContext(_ dataSet: DataSet, centre: String) throws(DeidentificationError) -> Context {
+        let characterSet = SpecificCharacterSet(element: dataSet[.specificCharacterSet])
+        let patientID = dataSet[.patientID]?.string(characterSet: characterSet) ?? ""
+        let pseudonym: Pseudonym
+        do {
+            pseudonym = try pseudonymiser.pseudonym(centre: centre, patientID: patientID)
+        } catch {
+            throw DeidentificationError(
+                .missingPatientID, tag: .patientID, "Patient ID or centre is empty; no pseudonym can be made")
+        }
+        return Context(
+            pseudonym: pseudonym, dates: DateShifter(days: pseudonymiser.dateOffsetDays(for: pseudonym)),
+            characterSet: characterSet)
+    }
+
+    /// Decides how burned-in annotation is handled: `nil` when there is none (Burned In Annotation absent
+    /// or NO), a blanker when a rule covers the scanner, and a refusal otherwise.
+    func blankingPlan(for dataSet: DataSet, isEncapsulated: Bool) throws(DeidentificationError) -> PixelBlanker? {
+        guard let flag = dataSet[.burnedInAnnotation]?.string(), flag.uppercased().hasPrefix("YES") else { return nil }
+        let manufacturer = dataSet[.manufacturer]?.string(characterSet: .latin1)
+        let model = dataSet[.manufacturerModelName]?.string(characterSet: .latin1)
+        guard let rule = configuration.blankingRules.first(where: { $0.matches(manufacturer: manufacturer, modelName: model) })
+        else {
+            throw DeidentificationError(
+                .burnedInAnnotation, tag: .burnedInAnnotation,
+                "Burned In Annotation is YES and no blanking rule covers this manufacturer and model")
+        }
+        guard !isEncapsulated else {
+            throw DeidentificationError(
+                .unsupportedPixelData, tag: .pixelData,
+                "burned-in annotation can only be blanked in natively encoded pixel data")
+        }
+        let number = { (tag: Tag) -> Int? in dataSet[tag]?.uint16.map(Int.init) }
+        let frames = dataSet[.numberOfFrames]?.string().flatMap { Int($0.trimmingBlanks) } ?? 1
+        guard let rows = number(.rows), let columns = number(.columns), let bits = number(.bitsAllocated),
+            let blanker = PixelBlanker(
+                rows: rows, columns: columns, samplesPerPixel: number(.samplesPerPixel) ?? 1, bitsAllocated: bits,
+                planarConfiguration: number(Tag(0x0028, 0x0006)) ?? 0, frameCount: max(1, frames),
+                rectangles: rule.rectangles)
+        else {
+            throw DeidentificationError(
+                .unsupportedPixelData, tag: .pixelData, "the Image Pixel module does not allow blanking")
+        }
+        return blanker
+    }
+}
+
+extension String {
+    /// The text without leading and trailing spaces and NULs.
+    var trimmingBlanks: String { Pseudonymiser.trimmed(self) }
+}

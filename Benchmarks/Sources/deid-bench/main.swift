@@ -2,7 +2,9 @@
 // our reader → de-identifier → writer and the output is written to disk as it is produced, so no file is
 // ever held whole. The counterpart of dcmodify and Orthanc's anonymisation in run.sh's dicom benchmark.
 //
-// Usage: deid-bench --out DIR [--chunk BYTES] [--centre NAME] SERIES_DIR
+// Usage: deid-bench (--out DIR | --discard) [--chunk BYTES] [--centre NAME] SERIES_DIR
+// With --discard the output bytes are counted and dropped, which measures the library without the
+// filesystem's cost of writing them (the input is still read from files, in chunks).
 // Prints: RESULT files=N bytes_in=B bytes_out=B seconds=S MBps=M   (MB/s of input bytes)
 // The pseudonymisation key is random per run: the output is for measuring, not for keeping.
 
@@ -21,6 +23,7 @@ struct BenchError: Error, CustomStringConvertible {
 /// Parsed command-line options.
 struct Options {
     var output = ""
+    var discardsOutput = false
     var input = ""
     var chunkSize = 256 * 1024
     var centre = "BENCH"
@@ -30,33 +33,38 @@ struct Options {
         while let argument = iterator.next() {
             switch argument {
             case "--out": output = iterator.next() ?? ""
+            case "--discard": discardsOutput = true
             case "--chunk": chunkSize = Int(iterator.next() ?? "") ?? 0
             case "--centre": centre = iterator.next() ?? ""
             default: input = argument
             }
         }
-        guard !output.isEmpty, !input.isEmpty, chunkSize > 0 else {
-            throw BenchError(description: "usage: deid-bench --out DIR [--chunk BYTES] [--centre NAME] SERIES_DIR")
+        guard output.isEmpty == discardsOutput, !input.isEmpty, chunkSize > 0 else {
+            throw BenchError(
+                description: "usage: deid-bench (--out DIR | --discard) [--chunk BYTES] [--centre NAME] SERIES_DIR")
         }
     }
 }
 
-/// De-identifies one file from `inputPath` into `outputPath`, streaming; returns the bytes written.
+/// De-identifies one file from `inputPath` into `outputPath` (nil: discard), streaming; returns the bytes
+/// written.
 func deidentifyFile(
-    _ inputPath: String, to outputPath: String, deidentifier: Deidentifier, options: Options
+    _ inputPath: String, to outputPath: String?, deidentifier: Deidentifier, options: Options
 ) throws -> Int {
     let input = open(inputPath, O_RDONLY)
     guard input >= 0 else { throw BenchError(description: "cannot open \(inputPath): errno \(errno)") }
     defer { close(input) }
-    let output = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    guard output >= 0 else { throw BenchError(description: "cannot create \(outputPath): errno \(errno)") }
-    defer { close(output) }
+    let output = outputPath.map { open($0, O_WRONLY | O_CREAT | O_TRUNC, 0o644) } ?? -1
+    if let outputPath, output < 0 { throw BenchError(description: "cannot create \(outputPath): errno \(errno)") }
+    defer { if output >= 0 { close(output) } }
 
     var reader = StreamReader()
     var stream = DeidentificationStream(deidentifier: deidentifier, centre: options.centre)
     var writer = StreamWriter()
     var written = 0
     let sink: (ArraySlice<UInt8>) throws -> Void = { bytes in
+        written += bytes.count
+        guard output >= 0 else { return }
         try bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
@@ -68,7 +76,6 @@ func deidentifyFile(
                 offset += count
             }
         }
-        written += bytes.count
     }
     let emit: (StreamEvent) throws -> Void = { event in
         try stream.process(event) { try writer.write($0, to: sink) }
@@ -105,7 +112,8 @@ func run() throws {
     for name in files {
         let inputPath = options.input + "/" + name
         bytesOut += try deidentifyFile(
-            inputPath, to: options.output + "/" + name, deidentifier: deidentifier, options: options)
+            inputPath, to: options.discardsOutput ? nil : options.output + "/" + name, deidentifier: deidentifier,
+            options: options)
         var status = stat()
         if stat(inputPath, &status) == 0 { bytesIn += Int(status.st_size) }
     }

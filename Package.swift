@@ -34,6 +34,8 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        // Linux calls Glibc does not export (epoll, eventfd, accept4), used only by HTTPServer's socket layer.
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
 
         // SHA-256 and HMAC-SHA256 over OpenSSL, shared by DICOM (pseudonyms) and Storage (blobs).
         .target(name: "Hashing", dependencies: ["COpenSSL"], swiftSettings: strictSettings),
@@ -41,7 +43,7 @@ let package = Package(
         // Generic HTTP/1.1 + TLS server: knows nothing of DICOM or PostgreSQL.
         .target(
             name: "HTTPServer",
-            dependencies: ["COpenSSL", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["COpenSSL", "CLinux", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings),
 
         // DICOM Part 10 reader/writer and PS3.15 de-identification: bytes in, bytes out.

@@ -1,0 +1,39 @@
+#ifndef PORTAL_CLINUX_SHIM_H
+#define PORTAL_CLINUX_SHIM_H
+// Linux calls the Glibc Swift module does not export: epoll(7), eventfd(2), accept4(2).
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+
+extern int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);
+
+static inline int portal_accept_nonblocking(int fd) {
+    return accept4(fd, (struct sockaddr *)0, (socklen_t *)0, SOCK_NONBLOCK | SOCK_CLOEXEC);
+}
+
+static inline int portal_epoll_ctl(int epfd, int op, int fd, unsigned int events) {
+    struct epoll_event event;
+    event.events = events;
+    event.data.u64 = 0;
+    event.data.fd = fd;
+    return epoll_ctl(epfd, op, fd, &event);
+}
+
+/// Waits and copies ready descriptors and event masks into two plain arrays (epoll_event is packed).
+static inline int portal_epoll_wait(int epfd, struct epoll_event *scratch, int *fds, unsigned int *masks,
+                                    int max, int timeout) {
+    int count = epoll_wait(epfd, scratch, max, timeout);
+    for (int i = 0; i < count; i++) {
+        fds[i] = scratch[i].data.fd;
+        masks[i] = scratch[i].events;
+    }
+    return count;
+}
+
+static const unsigned int portal_EPOLLIN = EPOLLIN;
+static const unsigned int portal_EPOLLOUT = EPOLLOUT;
+static const unsigned int portal_EPOLLERR = EPOLLERR;
+static const unsigned int portal_EPOLLHUP = EPOLLHUP;
+static const unsigned int portal_EPOLLRDHUP = EPOLLRDHUP;
+static const unsigned int portal_EPOLLEXCLUSIVE = EPOLLEXCLUSIVE;
+#endif

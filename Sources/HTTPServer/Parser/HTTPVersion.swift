@@ -1,0 +1,18 @@
+/// The protocol version of a message (RFC 9112 §2.3). Only HTTP/1.0 and HTTP/1.1 are served.
+public struct HTTPVersion: Hashable, Sendable, CustomStringConvertible {
+    /// Major version digit.
+    public var major: Int
+    /// Minor version digit.
+    public var minor: Int
+
+    /// Makes a version from its two digits.
+    public init(major: Int, minor: Int) {
+        self.major = major
+        self.minor = minor
+    }
+
+    public static let http1_0 = HTTPVersion(major: 1, minor: 0)
+    public static let http1_1 = HTTPVersion(major: 1, minor: 1)
+
+    public var description: String { "HTTP/\(major).\(minor)" }
+}

@@ -1,0 +1,47 @@
+/// A listening socket as watched by one event loop. Every loop watches every listener with
+/// EPOLLEXCLUSIVE, so one loop wakes per incoming connection and keeps it.
+final class Listener: EventHandler {
+    let socket: Socket
+    let loop: EventLoop
+    let server: HTTPServer
+
+    init(socket: Socket, loop: EventLoop, server: HTTPServer) {
+        self.socket = socket
+        self.loop = loop
+        self.server = server
+    }
+
+    func handle(events: UInt32) {
+        let context = server.context
+        for _ in 0..<64 {
+            guard let client = socket.accept() else { return }
+            guard context.admitConnection() else {
+                reject(client)
+                continue
+            }
+            let connection = Connection(socket: client, loop: loop, server: context, now: MonotonicTime.now())
+            loop.register(client.descriptor, connection, events: Epoll.readable)
+            if !server.deliver(connection) { connection.closeNow() }
+        }
+    }
+
+    /// Over the connection cap: a best-effort 503 (plain TCP only), then close.
+    private func reject(_ client: Socket) {
+        if server.context.tls == nil {
+            let body = Problem(status: .serviceUnavailable, detail: "The server is at its connection limit.").json
+            let head = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\n"
+                + "Retry-After: 1\r\nDate: \(String(decoding: loop.date, as: UTF8.self))\r\n"
+                + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n"
+            let bytes = Array((head + body).utf8)
+            _ = bytes.withUnsafeBytes { client.write($0) }
+        }
+        client.close()
+    }
+
+    func tick(now: UInt64) {}
+
+    func beginShutdown() {
+        loop.deregister(socket.descriptor)
+        server.listenerReleased()
+    }
+}

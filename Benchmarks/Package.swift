@@ -29,6 +29,7 @@ let package = Package(
     ],
     dependencies: [
         .package(path: ".."),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         // The peer server, for comparison only: never a dependency of the product.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
@@ -36,7 +37,9 @@ let package = Package(
         // Our HTTPServer alone, with the benchmark routes.
         .executableTarget(
             name: "echo-server",
-            dependencies: [.product(name: "HTTPServer", package: portalPackage)],
+            dependencies: [
+                .product(name: "HTTPServer", package: portalPackage), .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings),
         // Hummingbird 2 with the same routes.
         .executableTarget(

@@ -30,8 +30,8 @@ func portArgument() -> Int {
     return 8081
 }
 
-/// One 64 KiB buffer reused for every download chunk.
-let downloadChunk = ByteBuffer(repeating: UInt8(ascii: "x"), count: 64 * 1024)
+/// One 256 KiB buffer reused for every download chunk (the same size as echo-server's).
+let downloadChunk = ByteBuffer(repeating: UInt8(ascii: "x"), count: 256 * 1024)
 
 let router = Router()
 router.get("hello") { _, _ in
@@ -40,8 +40,16 @@ router.get("hello") { _, _ in
 router.get("json") { _, _ in
     Greeting(message: "Hello, world!")
 }
-router.post("echo") { request, _ in
-    Response(status: .ok, body: .init(asyncSequence: request.body))
+router.post("echo") { request, _ -> Response in
+    // With the request's length when it has one, as echo-server does (chunked otherwise).
+    let length = request.headers[.contentLength].flatMap { Int($0) }
+    let body = ResponseBody(contentLength: length) { writer in
+        for try await chunk in request.body {
+            try await writer.write(chunk)
+        }
+        try await writer.finish(nil)
+    }
+    return Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: body)
 }
 router.get("download") { request, _ -> Response in
     let total = request.uri.queryParameters.get("bytes", as: Int.self) ?? 0

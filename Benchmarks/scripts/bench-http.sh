@@ -72,6 +72,9 @@ measure_servers() {
             done
         done
     done
+    # A server that died under load makes every later figure meaningless: say so loudly.
+    kill -0 "$ours_pid" 2>/dev/null || { tail -20 "$WORK/server-ours.log" >&2; die "echo-server exited during the run"; }
+    kill -0 "$theirs_pid" 2>/dev/null || { tail -20 "$WORK/server-theirs.log" >&2; die "hummingbird-server exited during the run"; }
     stop_pid "$ours_pid"
     stop_pid "$theirs_pid"
 }

@@ -7,6 +7,8 @@ public final class RawHTTPClient {
     /// A failure of the client itself (connect, timeout, unexpected close).
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
+        /// Makes a failure with a message.
+        public init(description: String) { self.description = description }
     }
 
     private let descriptor: Int32
@@ -48,6 +50,20 @@ public final class RawHTTPClient {
             guard count > 0 else { throw Failure(description: "send failed (errno \(errno))") }
             offset += count
         }
+    }
+
+    /// Sends `count` filler bytes in large writes until done or a write times out (the server stopped
+    /// reading); returns how many bytes the kernel accepted.
+    public func sendFiller(count: Int, byte: UInt8 = 0x78) -> Int {
+        let block = [UInt8](repeating: byte, count: 1024 * 1024)
+        var sent = 0
+        while sent < count {
+            let size = min(block.count, count - sent)
+            let written = block.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, size, Int32(MSG_NOSIGNAL)) }
+            guard written > 0 else { return sent }
+            sent += written
+        }
+        return sent
     }
 
     /// Sends bytes and reports false instead of throwing when the server has closed or reset.

@@ -101,6 +101,12 @@ public final class HTTPServer: Sendable {
                 while context.activeRequestTasks > 0 && MonotonicTime.now() < context.forceCloseDeadline {
                     try? await Task.sleep(for: .milliseconds(20))
                 }
+                // Loop ticks close the remaining sockets at the deadline; let them go first, so a
+                // cancelled handler cannot still answer.
+                let cutOff = context.forceCloseDeadline + 2 * EventLoop.tickInterval
+                while context.connectionCount > 0 && MonotonicTime.now() < cutOff {
+                    try? await Task.sleep(for: .milliseconds(10))
+                }
                 group.cancelAll()
             }
         }

@@ -21,14 +21,5 @@ public struct ConnectionTarget: Sendable, CustomStringConvertible {
             connectionString: "host=\(quote(directory)) port=\(port) user=\(quote(user)) dbname=\(quote(database))")
     }
 
-    /// The same server with another database name (keyword strings only; URIs get `dbname` appended).
-    public func replacingDatabase(with database: String) -> ConnectionTarget {
-        if connectionString.hasPrefix("postgres://") || connectionString.hasPrefix("postgresql://") {
-            let separator = connectionString.contains("?") ? "&" : "?"
-            return ConnectionTarget(connectionString: connectionString + separator + "dbname=\(database)")
-        }
-        return ConnectionTarget(connectionString: connectionString + " dbname='\(database)'")
-    }
-
     public var description: String { "ConnectionTarget(<redacted>)" }
 }

@@ -61,6 +61,7 @@ public final class Database: Sendable {
     /// A transaction `body` left open is rolled back; a broken connection is dropped from the pool.
     /// - Throws: `DatabaseError` `.poolTimeout` when none is free within `acquireTimeout`,
     ///   `.connectionFailed` when the server cannot be reached, or whatever `body` throws.
+    @discardableResult
     public func withConnection<T: Sendable>(_ body: (DatabaseConnection) async throws -> T) async throws -> T {
         let raw = try await acquire()
         let connection = DatabaseConnection(raw: raw)
@@ -74,6 +75,7 @@ public final class Database: Sendable {
     ///
     /// On a serialisation failure (40001) or deadlock (40P01), the whole transaction is retried up to
     /// `transactionAttempts` times with exponential backoff, so `body` must be safe to run again.
+    @discardableResult
     public func withTransaction<T: Sendable>(
         isolation: IsolationLevel = .readCommitted, _ body: (DatabaseConnection) async throws -> T
     ) async throws -> T {

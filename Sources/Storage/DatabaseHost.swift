@@ -92,7 +92,7 @@ public final class DatabaseHost: Sendable {
                 throw error
             }
         } else {
-            await Self.waitForCancellation()
+            await Cancellation.wait()
         }
         await shutdown()
     }
@@ -101,10 +101,5 @@ public final class DatabaseHost: Sendable {
     public func shutdown() async {
         database.close()
         await embedded?.stop()
-    }
-
-    private static func waitForCancellation() async {
-        let stream = AsyncStream<Never> { _ in }
-        for await _ in stream {}
     }
 }

@@ -42,6 +42,18 @@ extension DatabaseError {
                 status: 400, type: "/problems/invalid-value", title: "Invalid value",
                 detail: "A value cannot be stored (for example, text containing a NUL character).")
         }
+        switch code {
+        case .embeddedCluster:
+            return DatabaseProblem(
+                status: 503, type: "/problems/database-unavailable", title: "Database unavailable",
+                detail: "The private database cluster could not be started or stopped.", retryAfterSeconds: 10)
+        case .migrationChanged, .migrationMissing, .migrationInvalid:
+            return DatabaseProblem(
+                status: 503, type: "/problems/database-not-ready", title: "Database not ready",
+                detail: "The database schema does not match this version's migrations.", retryAfterSeconds: 30)
+        default:
+            break
+        }
         if isUnavailable {
             let detail: String
             switch code {

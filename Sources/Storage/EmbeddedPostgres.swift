@@ -56,9 +56,12 @@ public final class EmbeddedPostgres: Sendable {
         self.logger = logger
     }
 
-    var dataDirectory: URL { configuration.directory.appendingPathComponent("data") }
-    var socketDirectory: URL { configuration.directory.appendingPathComponent("run") }
-    var logFile: URL { configuration.directory.appendingPathComponent("postgres.log") }
+    /// The cluster's `PGDATA`.
+    public var dataDirectory: URL { configuration.directory.appendingPathComponent("data") }
+    /// The folder of the Unix socket (`psql -h`, `pgbench -h`); port 5432, user `configuration.user`.
+    public var socketDirectory: URL { configuration.directory.appendingPathComponent("run") }
+    /// The server's log.
+    public var logFile: URL { configuration.directory.appendingPathComponent("postgres.log") }
 
     /// How to reach the cluster's database (or another database of it).
     public func target(database: String? = nil) -> ConnectionTarget {
@@ -66,6 +69,9 @@ public final class EmbeddedPostgres: Sendable {
             directory: socketDirectory.path, port: Self.port, user: configuration.user,
             database: database ?? configuration.database)
     }
+
+    /// The server's process ID while it runs.
+    public var processIdentifier: Int32? { child.withLock { $0?.pid } }
 
     /// Whether the server process is running.
     public var isRunning: Bool { child.withLock { $0.map { !$0.hasExited } ?? false } }
@@ -76,8 +82,16 @@ public final class EmbeddedPostgres: Sendable {
         guard !isRunning else { return }
         let binaries = try configuration.binaries ?? PostgresBinaries.locate()
         let account = try ChildAccount.forCurrentProcess(preferred: configuration.unprivilegedAccount)
-        try prepareFolders(account: account)
-        try await recoverFromCrash()
+        try await prepareFolders(account: account)
+        if case .inUse(let pid) = try await recoverFromCrash() {
+            // Another portal process (e.g. `portal serve` while we are `portal migrate`) runs the cluster.
+            logger.debug("sharing the private PostgreSQL of another process", metadata: ["db.pid": "\(pid)"])
+            guard await isAcceptingConnections() else {
+                throw DatabaseError(code: .embeddedCluster, context: "the cluster of process \(pid) does not answer")
+            }
+            try await createDatabaseIfMissing(configuration.database)
+            return
+        }
         if !FileManager.default.fileExists(atPath: dataDirectory.appendingPathComponent("PG_VERSION").path) {
             try await initialise(binaries: binaries, account: account)
         }
@@ -92,8 +106,13 @@ public final class EmbeddedPostgres: Sendable {
             arguments, as: account, workingDirectory: configuration.directory, log: logFile)
         child.withLock { $0 = process }
         logger.debug("started private PostgreSQL", metadata: ["db.pid": "\(process.pid)"])
-        try await waitUntilReady(process)
-        try await createDatabaseIfMissing(configuration.database)
+        do {
+            try await waitUntilReady(process)
+            try await createDatabaseIfMissing(configuration.database)
+        } catch {
+            await stop()
+            throw error
+        }
     }
 
     /// Stops the server with a fast shutdown (SIGINT: sessions end, a checkpoint is written), escalating
@@ -129,7 +148,11 @@ public final class EmbeddedPostgres: Sendable {
     ///
     /// Unlike `run()`, leaves stopping to the caller, who closes its pools first.
     public func waitWhileRunning() async throws {
-        guard let process = child.withLock({ $0 }) else { return }
+        guard let process = child.withLock({ $0 }) else {
+            // Sharing another process's cluster: nothing to watch, wait for cancellation.
+            await Cancellation.wait()
+            return
+        }
         if await process.exitStatus() != nil {
             throw DatabaseError(code: .embeddedCluster, context: "PostgreSQL exited unexpectedly; see \(logFile.path)")
         }
@@ -155,8 +178,17 @@ public final class EmbeddedPostgres: Sendable {
 
     // MARK: - Steps
 
-    private func prepareFolders(account: ChildAccount?) throws {
+    private func prepareFolders(account: ChildAccount?) async throws {
         let manager = FileManager.default
+        let parent = configuration.directory.deletingLastPathComponent()
+        if account != nil {
+            // The unprivileged child must pass through the data folder: give it search (not list) rights.
+            try? manager.createDirectory(at: parent, withIntermediateDirectories: true)
+            var status = stat()
+            if stat(parent.path, &status) == 0, status.st_uid == geteuid() {
+                chmod(parent.path, (status.st_mode & 0o7777) | 0o001)
+            }
+        }
         for folder in [configuration.directory, socketDirectory] {
             do {
                 try manager.createDirectory(
@@ -165,6 +197,17 @@ public final class EmbeddedPostgres: Sendable {
                 throw DatabaseError(code: .embeddedCluster, context: "cannot create \(folder.path)")
             }
             try account?.own(folder)
+        }
+        if let account {
+            let status = try await ChildProcess.run(
+                ["/usr/bin/test", "-w", configuration.directory.path], as: account, workingDirectory: URL(fileURLWithPath: "/"),
+                log: logFile)
+            guard status == 0 else {
+                throw DatabaseError(
+                    code: .embeddedCluster,
+                    context: "user \(account.name) cannot reach \(configuration.directory.path); "
+                        + "make its parent folders searchable (chmod o+x) or choose another --data-dir")
+            }
         }
         // sockaddr_un.sun_path holds 108 bytes including the final NUL.
         let socketPath = socketDirectory.appendingPathComponent(".s.PGSQL.\(Self.port)").path
@@ -197,21 +240,23 @@ public final class EmbeddedPostgres: Sendable {
 
     private func waitUntilReady(_ process: ChildProcess) async throws {
         let deadline = ContinuousClock.now + configuration.startTimeout
-        let probe = target(database: "postgres")
         while true {
             if process.hasExited {
                 child.withLock { $0 = nil }
                 throw DatabaseError(code: .embeddedCluster, context: "PostgreSQL did not start: \(logTail())")
             }
-            let isReady = await withCheckedContinuation { continuation in
-                DispatchQueue.global().async { continuation.resume(returning: PostgresConnection.ping(probe)) }
-            }
-            if isReady { return }
+            if await isAcceptingConnections() { return }
             if ContinuousClock.now >= deadline {
-                await stop()
                 throw DatabaseError(code: .embeddedCluster, context: "PostgreSQL did not become ready in time")
             }
             try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    private func isAcceptingConnections() async -> Bool {
+        let probe = target(database: "postgres")
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: PostgresConnection.ping(probe)) }
         }
     }
 

@@ -48,9 +48,15 @@ final class PostgresConnection: @unchecked Sendable {
         }
         guard let handle else { throw DatabaseError(code: .connectionFailed, context: "out of memory") }
         guard PQstatus(handle) == CONNECTION_OK else {
+            // libpq's reason (refused, no such socket, authentication failed…) names hosts and roles,
+            // never passwords; operators need it, and `DatabaseProblem` never shows it to clients.
+            let reason = PQerrorMessage(handle).map { String(cString: $0) } ?? ""
             PQfinish(handle)
-            throw DatabaseError(code: .connectionFailed, context: "could not connect")
+            let firstLine = reason.split(separator: "\n").first.map(String.init) ?? "unknown reason"
+            throw DatabaseError(code: .connectionFailed, context: "could not connect: \(firstLine)")
         }
+        // Server notices (NOTICE, WARNING) may quote values; libpq would print them on stderr. Drop them.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
         let connection = PostgresConnection(handle: handle, queue: queue)
         if !session.isEmpty {
             // Values are our own configuration (numbers and fixed words), quoted as literals anyway.

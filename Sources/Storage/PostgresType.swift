@@ -61,9 +61,4 @@ public struct PostgresType: RawRepresentable, Hashable, Sendable, CustomStringCo
 
     /// Whether values of this type are whole numbers in text form.
     var isInteger: Bool { self == .int2 || self == .int4 || self == .int8 || self == .oid }
-
-    /// Whether values of this type are character strings.
-    var isCharacterString: Bool {
-        self == .text || self == .varchar || self == .bpchar || self == .name || self == .char
-    }
 }

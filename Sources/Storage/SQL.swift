@@ -54,6 +54,12 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation, CustomStringConve
             text += "$\(bindings.count)"
         }
 
+        /// Binds an optional value as the next parameter; `nil` is SQL `NULL`.
+        public mutating func appendInterpolation<Value: SQLBindable>(_ value: Value?) {
+            bindings.append(value.sqlBinding)
+            text += "$\(bindings.count)"
+        }
+
         /// Binds a prepared binding as the next parameter.
         public mutating func appendInterpolation(binding: SQLBinding) {
             bindings.append(binding)

@@ -1,7 +1,46 @@
 import ArgumentParser
+import Logging
+import Storage
 
-/// `portal migrate` (being built).
+/// `portal migrate`: applies pending `Migrations/NNNN_name.sql` files and exits.
+///
+/// Safe to run while portals are serving or starting: migrations run under an advisory lock, so each is
+/// applied once. Refuses (exit status 1) when an applied file has changed.
 struct MigrateCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "migrate")
-    func run() async throws {}
+    static let configuration = CommandConfiguration(
+        commandName: "migrate", abstract: "Apply pending database migrations, then exit.")
+
+    @OptionGroup var storage: StorageOptions
+
+    func run() async throws {
+        let logger = Logger(label: "portal.migrate")
+        let host: DatabaseHost
+        do {
+            host = try await storage.openDatabase(logger: logger, migrates: false)
+        } catch let error as DatabaseError {
+            throw CleanExit.message(for: error)
+        }
+        do {
+            let applied = try await Migrator(database: host.database, catalog: host.catalog, logger: logger).migrate()
+            await host.shutdown()
+            let total = host.catalog.migrations.count
+            print(applied.isEmpty
+                ? "Database is up to date (\(total) migration(s))."
+                : "Applied \(applied.count) migration(s): \(applied.map(String.init).joined(separator: ", ")); \(total) in total.")
+        } catch let error as DatabaseError {
+            await host.shutdown()
+            throw CleanExit.message(for: error)
+        }
+    }
+}
+
+extension CleanExit {
+    /// A storage error as a one-line message and exit status 1.
+    static func message(for error: DatabaseError) -> ExitCode {
+        var line = "error: \(error.problem.title): \(error.problem.detail)"
+        if let context = error.context { line += " (\(context))" }
+        if let sqlState = error.sqlState { line += " [SQLSTATE \(sqlState)]" }
+        FileHandleOutput.standardError(line)
+        return ExitCode(1)
+    }
 }

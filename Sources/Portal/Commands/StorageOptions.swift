@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Storage
+
+/// Where the portal keeps its records and images, shared by `serve`, `migrate` and `blobs`.
+///
+/// Resolution order for each value: command line, then environment, then default.
+struct StorageOptions: ParsableArguments {
+    @Option(
+        name: .customLong("database-url"),
+        help: ArgumentHelp(
+            "libpq URI of an external PostgreSQL, TLS options included (env PORTAL_DATABASE_URL).",
+            discussion: "Without it, the portal runs its own PostgreSQL cluster in <data-dir>/postgres."))
+    var databaseURL: String?
+
+    @Option(
+        name: .customLong("data-dir"),
+        help: "Folder for the private cluster and the blob store (env PORTAL_DATA_DIR, default ./portal-data).")
+    var dataDirectory: String?
+
+    @Option(
+        name: .customLong("migrations-dir"),
+        help: "Folder of NNNN_name.sql migrations (env PORTAL_MIGRATIONS_DIR, default: the package's Migrations/).")
+    var migrationsDirectory: String?
+
+    /// The values after command line, environment and defaults are applied.
+    struct Resolved: Sendable {
+        /// The external server, or `nil` for the private cluster.
+        var databaseURL: String?
+        /// The data folder.
+        var dataDirectory: URL
+        /// The migrations folder.
+        var migrationsDirectory: URL
+
+        /// The blob store's folder, `<data-dir>/blobs`.
+        var blobDirectory: URL { dataDirectory.appendingPathComponent("blobs") }
+
+        /// The configuration `DatabaseHost.open` takes.
+        var hostConfiguration: DatabaseHost.Configuration {
+            DatabaseHost.Configuration(
+                databaseURL: databaseURL, dataDirectory: dataDirectory, migrationsDirectory: migrationsDirectory)
+        }
+    }
+
+    func validate() throws {
+        if let databaseURL, databaseURL.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--database-url must not be empty")
+        }
+        if let dataDirectory, dataDirectory.isEmpty {
+            throw ValidationError("--data-dir must not be empty")
+        }
+    }
+
+    /// Applies the environment and defaults.
+    func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) -> Resolved {
+        let url = databaseURL ?? environment["PORTAL_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        let data = dataDirectory ?? environment["PORTAL_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "portal-data"
+        let migrations = MigrationsLocator(environment: environment).locate(explicit: migrationsDirectory)
+        return Resolved(
+            databaseURL: url, dataDirectory: URL(fileURLWithPath: data).standardizedFileURL,
+            migrationsDirectory: migrations)
+    }
+
+    /// Opens "the database": starts the private cluster or connects to the URL, then migrates.
+    ///
+    /// The caller runs `run()` on the result alongside its server (cancel it to stop) or calls `shutdown()`.
+    /// - Parameter migrates: `false` opens without applying migrations (readiness then says what is pending).
+    func openDatabase(
+        logger: Logger, migrates: Bool = true, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> DatabaseHost {
+        var configuration = resolve(environment: environment).hostConfiguration
+        configuration.migratesOnOpen = migrates
+        return try await DatabaseHost.open(configuration: configuration, logger: logger)
+    }
+}

@@ -1,0 +1,76 @@
+import Testing
+
+@testable import Storage
+
+/// The pool's transitions, without a server: events in, actions out.
+struct ConnectionPoolStateTests {
+    typealias State = ConnectionPoolState<String, String>
+
+    private func isPermit(_ action: State.AcquireAction) -> Bool {
+        if case .lease(.permit) = action { return true }
+        return false
+    }
+
+    @Test func opensUpToSizeThenQueuesCallers() {
+        var state = State(size: 2)
+        #expect(isPermit(state.acquire(id: 1, waiter: "a")))
+        #expect(isPermit(state.acquire(id: 2, waiter: "b")))
+        guard case .wait = state.acquire(id: 3, waiter: "c") else { Issue.record("third caller not queued"); return }
+        #expect(state.openCount == 2)
+        #expect(state.waiterCount == 1)
+    }
+
+    @Test func releasedConnectionGoesToTheLongestWaiterElseIdle() {
+        var state = State(size: 1)
+        _ = state.acquire(id: 1, waiter: "a")
+        _ = state.acquire(id: 2, waiter: "b")
+        _ = state.acquire(id: 3, waiter: "c")
+        guard case .resume("b", .connection("conn")) = state.release("conn") else {
+            Issue.record("the first waiter did not get the connection"); return
+        }
+        guard case .resume("c", .connection("conn")) = state.release("conn") else {
+            Issue.record("the second waiter did not get the connection"); return
+        }
+        guard case .none = state.release("conn") else { Issue.record("nobody should be resumed"); return }
+        #expect(state.idle == ["conn"])
+        guard case .lease(.connection("conn")) = state.acquire(id: 4, waiter: "d") else {
+            Issue.record("idle connection not lent"); return
+        }
+    }
+
+    @Test func discardedSlotBecomesAPermitForAWaiterOrFreesTheSlot() {
+        var state = State(size: 1)
+        _ = state.acquire(id: 1, waiter: "a")
+        _ = state.acquire(id: 2, waiter: "b")
+        guard case .resume("b", .permit) = state.discard() else { Issue.record("waiter did not inherit"); return }
+        #expect(state.openCount == 1)
+        guard case .none = state.discard() else { Issue.record("nobody waits"); return }
+        #expect(state.openCount == 0)
+        #expect(isPermit(state.acquire(id: 3, waiter: "c")))
+    }
+
+    @Test func timedOutWaiterIsRemovedOnce() {
+        var state = State(size: 1)
+        _ = state.acquire(id: 1, waiter: "a")
+        _ = state.acquire(id: 2, waiter: "b")
+        #expect(state.abandon(id: 2) == "b")
+        #expect(state.abandon(id: 2) == nil)
+        guard case .none = state.release("conn") else { Issue.record("abandoned waiter was resumed"); return }
+    }
+
+    @Test func closingFailsWaitersDropsIdleAndRefusesNewCallers() {
+        var state = State(size: 2)
+        _ = state.acquire(id: 1, waiter: "a")
+        _ = state.acquire(id: 2, waiter: "b")
+        _ = state.release("idle")
+        _ = state.acquire(id: 3, waiter: "c")  // takes the idle one
+        _ = state.acquire(id: 4, waiter: "d")  // queued
+        let (idle, waiters) = state.close()
+        #expect(idle.isEmpty)
+        #expect(waiters == ["d"])
+        guard case .failClosed = state.acquire(id: 5, waiter: "e") else { Issue.record("closed pool lent"); return }
+        _ = state.release("conn")
+        #expect(state.openCount == 1)
+        #expect(state.idle.isEmpty)
+    }
+}

@@ -62,7 +62,8 @@ public struct DataSetCollector: Sendable {
         case .element(let element): dataSet.set(element)
         case .bulkStart(let tag, let vr, let value):
             bulk = (tag, vr, [], [], value.isEncapsulated)
-            if let length = value.length { bulk?.bytes.reserveCapacity(Int(length)) }
+            // The declared length is peer input: reserve at most 16 MiB up front, let appends grow the rest.
+            if let length = value.length { bulk?.bytes.reserveCapacity(min(Int(length), 16 << 20)) }
         case .fragmentStart:
             guard bulk != nil else { throw DICOMError(.invalidUse, "fragment outside a bulk value") }
             bulk?.fragments.append([])

@@ -108,9 +108,11 @@ struct ElementParser {
         _ index: Int, header: ElementHeader, syntax: Syntax, depth: Int, limit: Int
     ) throws -> (Element, Int) {
         let tag = header.tag
-        guard let vr = header.vr else {
+        guard let encodedVR = header.vr else {
             throw DICOMError(.malformed, offset: offset(index), tag: tag, "delimiter where an element was expected")
         }
+        // A VR PS3.5 does not define is read as UN (its length was read as 32-bit, as dcmtk does).
+        let vr = encodedVR.isKnown ? encodedVR : .UN
         try countElement(index, tag: tag)
         let start = index + header.size
         if header.hasUndefinedLength {

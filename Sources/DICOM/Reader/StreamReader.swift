@@ -24,6 +24,9 @@ public struct StreamReader {
         public var maximumDepth: Int = 32
         /// Most elements (items and fragments included) in one stream. Default 1 000 000.
         public var maximumElementCount: Int = 1_000_000
+        /// Largest file meta group (with the preamble) accepted; real ones are a few hundred bytes.
+        /// Default 64 KiB.
+        public var maximumFileMetaLength: Int = 64 * 1024
         /// Most bytes a deflated data set may inflate to, against decompression bombs. Default 4 GiB.
         public var maximumInflatedLength: Int = 4 << 30
         /// Transfer syntax of a bare data set (no file meta group); `nil` guesses it from the first bytes.
@@ -69,14 +72,24 @@ public struct StreamReader {
             }
             return
         }
-        buffer.append(contentsOf: chunk)
-        try advanceHeader(isFinal: false, emit: emit)
+        if buffer.isEmpty {
+            try advanceHeader(chunk, isFinal: false, emit: emit)
+        } else {
+            buffer.append(contentsOf: chunk)
+            let data = buffer[...]
+            buffer = []
+            try advanceHeader(data, isFinal: false, emit: emit)
+        }
     }
 
     /// Ends the stream: reports what remains and `end`.
     /// - Throws: `DICOMError` if the stream ends inside an element or before any data set.
     public mutating func finish(emit: (StreamEvent) throws -> Void) throws {
-        if case .dataSet = stage {} else { try advanceHeader(isFinal: true, emit: emit) }
+        if case .dataSet = stage {} else {
+            let data = buffer[...]
+            buffer = []
+            try advanceHeader(data, isFinal: true, emit: emit)
+        }
         guard case .dataSet(var parser, let inflater) = stage else {
             throw DICOMError(.truncated, offset: buffer.count, "stream ends inside the file meta group")
         }
@@ -87,47 +100,66 @@ public struct StreamReader {
         stage = .dataSet(parser, inflater)
     }
 
-    /// Reads the preamble and file meta group out of `buffer`, then hands the rest to the data set parser.
-    private mutating func advanceHeader(isFinal: Bool, emit: (StreamEvent) throws -> Void) throws {
-        var index = 0
-        if case .start = stage {
-            guard buffer.count >= 132 || isFinal else { return }
-            let hasPreamble = buffer.count >= 132 && buffer[128..<132].elementsEqual("DICM".utf8)
+    /// Reads the preamble and file meta group from `data` (everything from the start of the stream), then
+    /// hands the rest to the data set parser. While incomplete, `data` is kept in `buffer`.
+    private mutating func advanceHeader(
+        _ data: ArraySlice<UInt8>, isFinal: Bool, emit: (StreamEvent) throws -> Void
+    ) throws {
+        let start = data.startIndex
+        var header: FileHeader
+        switch stage {
+        case .start:
+            guard data.count >= 132 || isFinal else {
+                buffer = Array(data)
+                return
+            }
+            let hasPreamble = data.count >= 132 && data[(start + 128)..<(start + 132)].elementsEqual("DICM".utf8)
             if !hasPreamble && configuration.requiresPreamble {
                 throw DICOMError(.notDICOM, offset: 128, "no DICM prefix after the 128-byte preamble (PS3.10 §7.1)")
             }
-            index = hasPreamble ? 132 : 0
-            stage = .meta(FileHeader(meta: DataSet(), transferSyntax: .implicitVRLittleEndian, hasPreamble: hasPreamble))
-            buffer.removeFirst(index)
-            index = 0
-        }
-        guard case .meta(var header) = stage else { return }
-        let metaStart = header.hasPreamble ? 132 : 0
-        var parser = ElementParser(
-            data: buffer[...], baseOffset: metaStart, isFinal: isFinal, configuration: configuration,
-            elementCount: 0)
-        do {
-            var syntax = Syntax.explicitLittle
-            while index + 2 <= buffer.count || (isFinal && index < buffer.count) {
-                guard index + 2 <= buffer.count, buffer[index] == 0x02, buffer[index + 1] == 0x00 else { break }
-                if header.meta.isEmpty { syntax = parser.sniff(index, syntax: syntax, limit: buffer.count) }
-                let elementHeader = try parser.header(index, syntax: syntax, limit: buffer.count)
-                let (element, end) = try parser.element(
-                    index, header: elementHeader, syntax: syntax, depth: 0, limit: buffer.count)
-                header.meta.set(element)
-                index = end
-            }
-            if !isFinal && index + 2 > buffer.count { throw NeedMoreInput() }
-        } catch is NeedMoreInput {
+            header = FileHeader(meta: DataSet(), transferSyntax: .implicitVRLittleEndian, hasPreamble: hasPreamble)
             stage = .meta(header)
+        case .meta(let waiting):
+            header = waiting
+        case .dataSet:
             return
         }
-        header.transferSyntax = transferSyntax(meta: header.meta, dataSet: buffer[index...])
+        let metaStart = start + (header.hasPreamble ? 132 : 0)
+        var index = metaStart
+        let end = data.endIndex
+        var parser = ElementParser(
+            data: data, baseOffset: 0, isFinal: isFinal, configuration: configuration, elementCount: 0)
+        // Parsed from the start each time until complete: the meta group is small and bounded.
+        var meta = DataSet()
+        do {
+            var syntax = Syntax.explicitLittle
+            while index + 2 <= end, data[index] == 0x02, data[index + 1] == 0x00 {
+                if meta.isEmpty { syntax = parser.sniff(index, syntax: syntax, limit: end) }
+                let elementHeader = try parser.header(index, syntax: syntax, limit: end)
+                let (element, after) = try parser.element(
+                    index, header: elementHeader, syntax: syntax, depth: 0, limit: end)
+                meta.set(element)
+                index = after
+            }
+            if !isFinal && index + 2 > end { throw NeedMoreInput() }
+            // Guessing the transfer syntax looks at the first 6 bytes of the data set.
+            let namesSyntax = !(meta[.transferSyntaxUID]?.string() ?? "").isEmpty
+            if !isFinal && !namesSyntax && end - index < 6 { throw NeedMoreInput() }
+        } catch is NeedMoreInput {
+            if data.count > configuration.maximumFileMetaLength {
+                throw DICOMError(
+                    .limitExceeded, offset: metaStart - start,
+                    "file meta group longer than \(configuration.maximumFileMetaLength) bytes")
+            }
+            buffer = Array(data)
+            return
+        }
+        header.meta = meta
+        header.transferSyntax = transferSyntax(meta: meta, dataSet: data[index...])
         try emit(.header(header))
         var dataSetParser = DataSetParser(
-            syntax: Syntax(header.transferSyntax), offset: metaStart + index, configuration: configuration)
-        let rest = buffer[index...]
-        buffer = []
+            syntax: Syntax(header.transferSyntax), offset: index - start, configuration: configuration)
+        let rest = data[index...]
         if header.transferSyntax.isDeflated {
             let inflater = try Inflater(maximumOutput: configuration.maximumInflatedLength)
             try inflater.inflate(rest) { try dataSetParser.feed($0, emit: emit) }

@@ -3,10 +3,18 @@
 /// Values are padded to even length (PS3.5 §7.1.1); sequences and items are written with undefined length
 /// and delimiters, which needs no look-ahead; encapsulated pixel data keeps its fragments byte for byte.
 enum ElementEncoder {
-    /// The VR to write for an element: unknown or malformed VRs become UN, and a value too long for a
-    /// 16-bit length becomes OW (US, SS) or UN (PS3.5 §6.2.2 note).
-    static func outputVR(_ vr: VR, length: Int) -> VR {
-        guard vr.isKnown else { return .UN }
+    /// The VR to write for an element: an unknown or malformed VR becomes the dictionary's VR for the tag
+    /// (as the reader does for UN) or else UN, and a value too long for a 16-bit length becomes OW (US, SS)
+    /// or UN (PS3.5 §6.2.2 note).
+    static func outputVR(_ vr: VR, tag: Tag, length: Int) -> VR {
+        guard vr.isKnown else {
+            if let entry = DataDictionary.entry(for: tag), entry.vrs.count == 1, entry.vr != .SQ, entry.vr != .UN,
+                entry.vr.hasLongLength || length <= 0xFFFE
+            {
+                return entry.vr
+            }
+            return .UN
+        }
         if !vr.hasLongLength && length > 0xFFFE {
             return vr == .US || vr == .SS ? .OW : .UN
         }
@@ -57,7 +65,7 @@ enum ElementEncoder {
                 throw DICOMError(.limitExceeded, tag: element.tag, "value too long for a 32-bit length")
             }
             let padded = bytes.count + bytes.count % 2
-            let vr = outputVR(element.vr, length: padded)
+            let vr = outputVR(element.vr, tag: element.tag, length: padded)
             appendHeader(tag: element.tag, vr: vr, length: UInt32(padded), to: &output)
             output.append(contentsOf: bytes)
             if bytes.count % 2 == 1 { output.append(element.vr.paddingByte) }

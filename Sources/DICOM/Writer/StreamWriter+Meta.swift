@@ -4,10 +4,11 @@ extension StreamWriter {
     mutating func startDataSet(
         header: FileHeader, held: [Element], sink: (ArraySlice<UInt8>) throws -> Void
     ) throws {
-        let dataSet = DataSet(held)
+        // Group 0002 belongs in the meta group only (PS3.10 §7.1): a stray one read in the data set joins it.
+        let dataSet = DataSet(held.filter { !$0.tag.isFileMeta })
         var meta = DataSet()
-        for element in header.meta where element.tag.isFileMeta && !element.tag.isGroupLength {
-            meta.set(element)
+        for element in header.meta + held where element.tag.isFileMeta && !element.tag.isGroupLength {
+            if meta[element.tag] == nil { meta.set(element) }
         }
         if meta[.fileMetaInformationVersion] == nil {
             meta.set(Element(tag: .fileMetaInformationVersion, vr: .OB, bytes: [0x00, 0x01]))

@@ -65,6 +65,9 @@ public struct StreamWriter {
             try startDataSet(header: header, held: held, sink: sink)
             try write(event, to: sink)
         case (.elements, .element(let element)):
+            guard !element.tag.isFileMeta else {
+                throw DICOMError(.invalidUse, tag: element.tag, "file meta element after the data set began")
+            }
             try appendElement(element)
             if output.count >= configuration.flushThreshold { try flush(sink) }
         case (.elements, .bulkStart(let tag, let vr, let value)):
@@ -72,7 +75,7 @@ public struct StreamWriter {
             if let length = value.length {
                 let isOdd = length % 2 == 1
                 let padded = Int(length) + (isOdd ? 1 : 0)
-                let outputVR = ElementEncoder.outputVR(vr, length: padded)
+                let outputVR = ElementEncoder.outputVR(vr, tag: tag, length: padded)
                 ElementEncoder.appendHeader(tag: tag, vr: outputVR, length: UInt32(padded), to: &output)
                 state = .bulk(tag: tag, isEncapsulated: false, isOdd: isOdd)
             } else {

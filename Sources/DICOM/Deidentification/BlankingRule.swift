@@ -6,9 +6,13 @@
 public struct BlankingRule: Sendable, Hashable {
     /// A rectangle in pixel coordinates: `x` columns from the left, `y` rows from the top.
     public struct Rectangle: Sendable, Hashable {
+        /// Left edge, in columns from the image's left.
         public var x: Int
+        /// Top edge, in rows from the image's top.
         public var y: Int
+        /// Width in columns; the part outside the image is ignored.
         public var width: Int
+        /// Height in rows; the part outside the image is ignored.
         public var height: Int
 
         /// Creates a rectangle.

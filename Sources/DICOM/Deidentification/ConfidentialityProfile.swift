@@ -31,15 +31,25 @@ public enum ConfidentialityProfile {
 
     /// An option column of PS3.15 Table E.1-1, with its code from CID 7050 (De-identification Method).
     public enum Option: String, Sendable, Hashable, CaseIterable, Comparable {
+        /// Keep private attributes known to be safe (PS3.15 E.3.10).
         case retainSafePrivate = "113111"
+        /// Keep UIDs unchanged (PS3.15 E.3.9).
         case retainUIDs = "113110"
+        /// Keep device identifiers such as serial numbers and station names (PS3.15 E.3.8).
         case retainDeviceIdentity = "113109"
+        /// Keep institution names and addresses (PS3.15 E.3.11).
         case retainInstitutionIdentity = "113112"
+        /// Keep sex, age, size, weight and similar (PS3.15 E.3.7).
         case retainPatientCharacteristics = "113108"
+        /// Keep dates and times unchanged (PS3.15 E.3.6).
         case retainLongitudinalFullDates = "113106"
+        /// Keep dates shifted so intervals survive (PS3.15 E.3.6).
         case retainLongitudinalModifiedDates = "113107"
+        /// Keep descriptions only where cleaned of identity (PS3.15 E.3.5).
         case cleanDescriptors = "113105"
+        /// Clean structured report content (PS3.15 E.3.3).
         case cleanStructuredContent = "113104"
+        /// Clean graphics, overlays and curves (PS3.15 E.3.4).
         case cleanGraphics = "113103"
 
         /// The CID 7050 code value (coding scheme DCM).

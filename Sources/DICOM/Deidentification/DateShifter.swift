@@ -52,6 +52,33 @@ struct DateShifter: Sendable {
         return values.joined(separator: "\\")
     }
 
+    /// The common case on value bytes: one `YYYYMMDD` date, possibly padded with a space; `nil` for
+    /// anything else (multiple values, ranges, invalid dates), which `shiftedDA(_:)` then handles.
+    func shiftedPlainDA(_ bytes: [UInt8]) -> [UInt8]? {
+        var count = bytes.count
+        while count > 0, bytes[count - 1] == 0x20 || bytes[count - 1] == 0 { count -= 1 }
+        guard count == 8 else { return nil }
+        var digits = [Int](repeating: 0, count: 8)
+        for index in 0..<8 {
+            let byte = bytes[index]
+            guard byte >= 0x30, byte <= 0x39 else { return nil }
+            digits[index] = Int(byte - 0x30)
+        }
+        let year = digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3]
+        let month = digits[4] * 10 + digits[5]
+        let day = digits[6] * 10 + digits[7]
+        guard (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year) else { return nil }
+        let (newYear, newMonth, newDay) = Self.civil(fromDays: Self.days(year: year, month: month, day: day) + days)
+        guard (1...9999).contains(newYear) else { return nil }
+        var out = [UInt8](repeating: 0x30, count: 8)
+        var value = newYear * 10_000 + newMonth * 100 + newDay
+        for index in stride(from: 7, through: 0, by: -1) {
+            out[index] = 0x30 + UInt8(value % 10)
+            value /= 10
+        }
+        return out
+    }
+
     /// `YYYYMMDD` moved by `days`; `nil` unless eight digits forming a valid Gregorian date, and unless
     /// the result stays within years 1...9999.
     func shiftedDate(_ text: String) -> String? {

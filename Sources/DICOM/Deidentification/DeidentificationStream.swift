@@ -142,7 +142,7 @@ public struct DeidentificationStream {
     /// Used only to classify a bulk value before the header is known; its values never reach output,
     /// because a bulk value kept as it is carries no replaced value.
     private static let placeholder = Deidentifier.Context(
-        pseudonym: Pseudonym(rawValue: ""), dates: DateShifter(days: 0), characterSet: .default)
+        pseudonym: Pseudonym(rawValue: ""), dates: DateShifter(days: 0), characterSetElement: nil)
 
     private static let outOfOrder = DeidentificationError(.invalidStream, "stream events out of order")
 }

@@ -77,8 +77,12 @@ extension Deidentifier {
         if options.contains(.retainLongitudinalModifiedDates), row.options[.retainLongitudinalModifiedDates] == .c,
             vr == .DA || vr == .DT || vr == .TM
         {
-            guard let text = element.string() else { return fallback() }
+            guard let bytes = element.bytes else { return fallback() }
             if vr == .TM { return element }  // whole-day shifts leave the time of day as it is
+            if vr == .DA, let shifted = context.dates.shiftedPlainDA(bytes) {
+                return Element(tag: element.tag, vr: vr, bytes: shifted)
+            }
+            guard let text = element.string() else { return fallback() }
             let shifted = vr == .DA ? context.dates.shiftedDA(text) : context.dates.shiftedDT(text)
             guard let shifted else { return fallback() }
             return Element(tag: element.tag, vr: vr, bytes: Self.padded(shifted, vr))
@@ -109,9 +113,17 @@ extension Deidentifier {
     /// U: every UID in the value replaced by its keyed `2.25.` UID; the same UID always maps the same way.
     func replacingUIDs(_ element: Element, _ row: ConfidentialityProfile.Row, _ context: Context) -> Element? {
         if element.items != nil { return recursed(element, context) }
-        guard let values = element.strings() else { return dummy(for: element, row, context) }
-        let replaced = values.map { $0.isEmpty ? "" : pseudonymiser.uid(replacing: $0) }
-        return Element(tag: element.tag, vr: .UI, bytes: Self.padded(replaced.joined(separator: "\\"), .UI))
+        guard let bytes = element.bytes else { return dummy(for: element, row, context) }
+        // UIDs are ASCII digits and dots: work on the bytes, one backslash-separated value at a time.
+        var out: [UInt8] = []
+        out.reserveCapacity(46)
+        for (index, value) in bytes.split(separator: 0x5C, omittingEmptySubsequences: false).enumerated() {
+            if index > 0 { out.append(0x5C) }
+            let trimmed = Pseudonymiser.trimmed(value)
+            if !trimmed.isEmpty { out += pseudonymiser.uid(replacingBytes: trimmed).utf8 }
+        }
+        if out.count % 2 == 1 { out.append(0) }
+        return Element(tag: element.tag, vr: .UI, bytes: out)
     }
 
     /// Whether a private element is on the safe-list, by its creator's value and element number.

@@ -20,7 +20,7 @@ extension Deidentifier {
 
         /// Attributes that must stay present to keep common IODs conformant, resolving the compound
         /// actions X/Z, X/D, Z/D and X/Z/D of Table E.1-1 (Type 1 → D, Type 2 → Z, otherwise X).
-        /// Default: `Self.ctImageAttributeTypes`.
+        /// Default: `Self.conformanceAttributeTypes`.
         public var attributeTypes: [Tag: AttributeType]
 
         /// Rectangles to blank per manufacturer and model when an image has burned-in annotation.
@@ -34,7 +34,7 @@ extension Deidentifier {
             ],
             safePrivateElements: Set<SafePrivateElement> = [],
             safeDescriptorValues: Set<String> = [],
-            attributeTypes: [Tag: AttributeType] = Configuration.ctImageAttributeTypes,
+            attributeTypes: [Tag: AttributeType] = Configuration.conformanceAttributeTypes,
             blankingRules: [BlankingRule] = []
         ) {
             self.options = options
@@ -55,14 +55,18 @@ extension Deidentifier {
             return options
         }
 
-        /// Types of the attributes with a compound action that CT Image, General Study/Series/Image and
-        /// Contrast/Bolus modules require (PS3.3 A.3, C.7, C.8.2): Content Date and Time and Contrast/Bolus
-        /// Agent are Type 2, so X/Z and Z/D leave them present and empty.
-        public static let ctImageAttributeTypes: [Tag: AttributeType] = [
+        /// Types of attributes with a compound action where a common IOD requires them (PS3.3): Content
+        /// Date and Time (General Image, C.7.6.1), Contrast/Bolus Agent (C.7.6.4), Content Creator's Name
+        /// (C.10.5), Operators' Name (RT Series, C.8.8.1) and Treatment Machine Name (RT Beams, C.8.8.14)
+        /// are Type 2 there, so X/Z and Z/D leave them present and empty. An empty value identifies no one,
+        /// so the map is shared by all IODs rather than kept per SOP Class.
+        public static let conformanceAttributeTypes: [Tag: AttributeType] = [
             Tag(0x0008, 0x0023): .type2,  // Content Date
             Tag(0x0008, 0x0033): .type2,  // Content Time
+            Tag(0x0008, 0x1070): .type2,  // Operators' Name
             Tag(0x0018, 0x0010): .type2,  // Contrast/Bolus Agent
             Tag(0x0070, 0x0084): .type2,  // Content Creator's Name
+            Tag(0x300A, 0x00B2): .type2,  // Treatment Machine Name
         ]
     }
 

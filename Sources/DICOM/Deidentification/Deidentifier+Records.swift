@@ -11,7 +11,8 @@ extension Deidentifier {
         if vr == .SQ || element.items != nil { return Element(tag: tag, items: [DataSet()]) }
         let text: String?
         switch vr {
-        case .AE, .CS, .LO, .LT, .PN, .SH, .ST, .UC, .UT, .UR: text = Self.dummyText
+        case .PN: text = Self.dummyText + "^"  // family name only, in the component form (PS3.5 §6.2.1)
+        case .AE, .CS, .LO, .LT, .SH, .ST, .UC, .UT, .UR: text = Self.dummyText
         case .AS: text = "000D"
         case .DA: text = "20000101"
         case .DT: text = "20000101000000"
@@ -33,7 +34,9 @@ extension Deidentifier {
     /// Longitudinal Temporal Information Modified (PS3.3 C.12.1).
     func addRecords(to dataSet: inout DataSet, _ context: Context, isBlanked: Bool) throws(DeidentificationError) {
         let pseudonym = context.pseudonym.rawValue
-        dataSet.set(Element(tag: .patientName, vr: .PN, bytes: Self.padded(pseudonym, .PN)))
+        // The pseudonym as family name, with the component delimiter: a name without one reads as the
+        // retired ACR-NEMA form to validators such as dciodvfy.
+        dataSet.set(Element(tag: .patientName, vr: .PN, bytes: Self.padded(pseudonym + "^", .PN)))
         dataSet.set(Element(tag: .patientID, vr: .LO, bytes: Self.padded(pseudonym, .LO)))
         dataSet.set(Element(tag: .patientIdentityRemoved, vr: .CS, bytes: Self.padded("YES", .CS)))
 

@@ -28,7 +28,10 @@ public struct Deidentifier: Sendable {
     struct Context: Sendable {
         let pseudonym: Pseudonym
         let dates: DateShifter
-        let characterSet: SpecificCharacterSet
+        /// Specific Character Set (0008,0005) as read; decoded only when text must be compared.
+        let characterSetElement: Element?
+
+        var characterSet: SpecificCharacterSet { SpecificCharacterSet(element: characterSetElement) }
     }
 
     /// The outcome of de-identifying a whole instance.
@@ -66,15 +69,20 @@ public struct Deidentifier: Sendable {
             isPixelDataBlanked: header.blanker != nil)
     }
 
-    /// The file meta group with its SOP Instance UID replaced as the data set's is (PS3.10 §7.1).
+    /// The file meta group reduced to what describes the encoding, with its SOP Instance UID replaced
+    /// as the data set's is (PS3.10 §7.1, PS3.15 Table E.1-1 row (0002,0003)).
+    ///
+    /// Source, sending and receiving AE titles and private information (0002,0016-0102) name the sender,
+    /// so they go; the writer adds its own implementation identity.
     public func deidentifyMeta(_ meta: DataSet) -> DataSet {
-        var meta = meta
-        meta.remove(.fileMetaInformationGroupLength)
-        if let uid = meta[.mediaStorageSOPInstanceUID]?.string() {
-            meta.set(Element(tag: .mediaStorageSOPInstanceUID, vr: .UI, bytes: Self.padded(pseudonymiser.uid(replacing: uid), .UI)))
+        var out = DataSet()
+        for tag in [Tag.fileMetaInformationVersion, .mediaStorageSOPClassUID, .transferSyntaxUID] {
+            if let element = meta[tag] { out.set(element) }
         }
-        meta.remove(.sourceApplicationEntityTitle)
-        return meta
+        if let uid = meta[.mediaStorageSOPInstanceUID]?.string() {
+            out.set(Element(tag: .mediaStorageSOPInstanceUID, vr: .UI, bytes: Self.padded(pseudonymiser.uid(replacing: uid), .UI)))
+        }
+        return out
     }
 
     /// The header of an instance (everything that precedes bulk values) de-identified, the records of
@@ -90,8 +98,13 @@ public struct Deidentifier: Sendable {
     }
 
     func makeContext(_ dataSet: DataSet, centre: String) throws(DeidentificationError) -> Context {
-        let characterSet = SpecificCharacterSet(element: dataSet[.specificCharacterSet])
-        let patientID = dataSet[.patientID]?.string(characterSet: characterSet) ?? ""
+        let characterSetElement = dataSet[.specificCharacterSet]
+        let patientID: String
+        if let bytes = dataSet[.patientID]?.bytes, bytes.allSatisfy({ $0 < 0x80 }) {
+            patientID = String(decoding: bytes, as: UTF8.self)  // ASCII reads the same in every character set
+        } else {
+            patientID = dataSet[.patientID]?.string(characterSet: SpecificCharacterSet(element: characterSetElement)) ?? ""
+        }
         let pseudonym: Pseudonym
         do {
             pseudonym = try pseudonymiser.pseudonym(centre: centre, patientID: patientID)
@@ -101,7 +114,7 @@ public struct Deidentifier: Sendable {
         }
         return Context(
             pseudonym: pseudonym, dates: DateShifter(days: pseudonymiser.dateOffsetDays(for: pseudonym)),
-            characterSet: characterSet)
+            characterSetElement: characterSetElement)
     }
 
     /// Decides how burned-in annotation is handled: `nil` when there is none (Burned In Annotation absent

@@ -61,7 +61,12 @@ public struct Pseudonymiser: Sendable {
     /// original UID, so the result is at most 44 characters and the same UID maps the same way in every
     /// file. Padding spaces and NULs are ignored.
     public func uid(replacing original: String) -> String {
-        let code = authenticationCode(.uid, [Self.trimmed(original)])
+        uid(replacingBytes: Array(Self.trimmed(original).utf8))
+    }
+
+    /// `uid(replacing:)` for a value already trimmed, as its UTF-8 (ASCII) bytes.
+    func uid(replacingBytes original: some Collection<UInt8>) -> String {
+        let code = authenticationCode(.uid, fieldBytes: [Array(original)])
         var value: UInt128 = 0
         for (index, byte) in code.prefix(16).enumerated() {
             var byte = byte
@@ -88,14 +93,27 @@ public struct Pseudonymiser: Sendable {
 
     /// The HMAC of the domain label and the length-prefixed fields.
     func authenticationCode(_ domain: Domain, _ fields: [String]) -> [UInt8] {
+        authenticationCode(domain, fieldBytes: fields.map { Array($0.utf8) })
+    }
+
+    /// The HMAC of the domain label and the length-prefixed fields given as bytes.
+    func authenticationCode(_ domain: Domain, fieldBytes fields: [[UInt8]]) -> [UInt8] {
         var message = [UInt8]()
-        for field in [domain.rawValue] + fields {
-            let bytes = Array(field.utf8)
+        message.reserveCapacity(64)
+        for bytes in [Array(domain.rawValue.utf8)] + fields {
             let count = UInt32(truncatingIfNeeded: bytes.count)
             message += [UInt8(count >> 24), UInt8(count >> 16 & 0xFF), UInt8(count >> 8 & 0xFF), UInt8(count & 0xFF)]
             message += bytes
         }
         return mac.authenticationCode(for: message)
+    }
+
+    /// The bytes without leading and trailing spaces or NULs.
+    static func trimmed(_ bytes: some BidirectionalCollection<UInt8>) -> [UInt8] {
+        guard let first = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0 }),
+            let last = bytes.lastIndex(where: { $0 != 0x20 && $0 != 0 })
+        else { return [] }
+        return Array(bytes[first...last])
     }
 
     /// The value without leading and trailing spaces or NULs.

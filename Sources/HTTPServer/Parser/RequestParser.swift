@@ -136,17 +136,26 @@ public struct RequestParser: Sendable {
         var lineStart = lineStart
         var lines = lines
         var scanned = scanned
-        // Up to two empty lines before the request line are ignored (RFC 9112 §2.2).
-        while lines == 0 && scanned == start && start < 4 && bytes.count >= start + 2
-            && bytes[start] == ASCII.cr && bytes[start + 1] == ASCII.lf
-        {
-            start += 2
-            scanned = start
-            lineStart = start
-        }
-        while let lineEnd = try RequestParser.nextLineEnd(bytes, from: scanned) {
+        while true {
+            // Line ends are only looked for within the limits, so the verdict does not depend on how
+            // the bytes were split into reads (the fuzzer checks this).
+            let limit = lines == 0 ? start + limits.maxTargetLength + 33 : start + limits.maxHeadSize + 2
+            let window = UnsafeBufferPointer(rebasing: bytes[0..<min(bytes.count, limit)])
+            guard let lineEnd = try RequestParser.nextLineEnd(window, from: scanned) else {
+                if bytes.count >= limit {
+                    throw ParseError(lines == 0 ? .targetTooLong : .headerSectionTooLarge)
+                }
+                break
+            }
             scanned = lineEnd + 1
-            if lineEnd - 1 == lineStart && lines > 0 {
+            if lineEnd - 1 == lineStart {
+                if lines == 0 {
+                    // Up to two empty lines before the request line are ignored (RFC 9112 §2.2).
+                    guard start < 4 else { throw ParseError(.invalidRequestLine) }
+                    start = scanned
+                    lineStart = scanned
+                    continue
+                }
                 let head = try parseHead(UnsafeBufferPointer(rebasing: bytes[start..<lineStart]))
                 state = .messageEnd
                 switch head.framing {
@@ -157,24 +166,22 @@ public struct RequestParser: Sendable {
                 return Step(consumed: scanned, event: .head(head))
             }
             lines += 1
-            if lines > limits.maxFieldCount + 1 { throw ParseError(.tooManyFields) }
-            if lines == 1 && lineEnd - start > limits.maxTargetLength + 32 { throw ParseError(.targetTooLong) }
-            lineStart = scanned
             if scanned - start > limits.maxHeadSize { throw ParseError(.headerSectionTooLarge) }
+            if lines > limits.maxFieldCount + 1 { throw ParseError(.tooManyFields) }
+            lineStart = scanned
         }
         scanned = bytes.count
-        if lines == 0 && scanned - start > limits.maxTargetLength + 32 { throw ParseError(.targetTooLong) }
-        if scanned - start > limits.maxHeadSize { throw ParseError(.headerSectionTooLarge) }
         state = .head(start: start, scanned: scanned, lineStart: lineStart, lines: lines)
         return Step(consumed: 0, event: nil)
     }
 
     private mutating func parseChunkSize(_ bytes: UnsafeBufferPointer<UInt8>) throws(ParseError) -> Step {
-        guard let lineEnd = try RequestParser.nextLineEnd(bytes, from: 0) else {
-            if bytes.count > limits.maxChunkLineLength { throw ParseError(.invalidChunkExtension) }
+        let limit = limits.maxChunkLineLength + 1
+        let window = UnsafeBufferPointer(rebasing: bytes[0..<min(bytes.count, limit)])
+        guard let lineEnd = try RequestParser.nextLineEnd(window, from: 0) else {
+            if bytes.count >= limit { throw ParseError(.invalidChunkExtension) }
             return Step(consumed: 0, event: nil)
         }
-        if lineEnd > limits.maxChunkLineLength { throw ParseError(.invalidChunkExtension) }
         let size = try ChunkLine.parseSize(UnsafeBufferPointer(rebasing: bytes[0..<(lineEnd - 1)]))
         state = size == 0 ? .trailers(scanned: 0, lineStart: 0) : .chunkData(remaining: size)
         let consumed = lineEnd + 1
@@ -192,18 +199,20 @@ public struct RequestParser: Sendable {
     ) throws(ParseError) -> Step {
         var scanned = scanned
         var lineStart = lineStart
-        while let lineEnd = try RequestParser.nextLineEnd(bytes, from: scanned) {
+        let limit = limits.maxTrailerSize + 2
+        let window = UnsafeBufferPointer(rebasing: bytes[0..<min(bytes.count, limit)])
+        while let lineEnd = try RequestParser.nextLineEnd(window, from: scanned) {
             scanned = lineEnd + 1
             if lineEnd - 1 == lineStart {
                 state = .messageEnd
                 return Step(consumed: scanned, event: .end).resettingAfterEnd(&state)
             }
+            if scanned > limits.maxTrailerSize { throw ParseError(.trailerSectionTooLarge) }
             _ = try FieldLine(UnsafeBufferPointer(rebasing: bytes[lineStart..<(lineEnd - 1)]))
             lineStart = scanned
-            if scanned > limits.maxTrailerSize { throw ParseError(.trailerSectionTooLarge) }
         }
-        if bytes.count > limits.maxTrailerSize { throw ParseError(.trailerSectionTooLarge) }
-        state = .trailers(scanned: bytes.count, lineStart: lineStart)
+        if bytes.count >= limit { throw ParseError(.trailerSectionTooLarge) }
+        state = .trailers(scanned: window.count, lineStart: lineStart)
         return Step(consumed: 0, event: nil)
     }
 }

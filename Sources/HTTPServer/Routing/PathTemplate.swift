@@ -19,19 +19,21 @@ struct PathTemplate: Sendable {
         }
     }
 
-    /// Nil when `path` does not match; otherwise which positions matched literally (for precedence).
-    func score(_ path: [String]) -> [Bool]? {
+    /// Longest path, in segments, the router considers.
+    static let maxSegments = 64
+
+    /// Nil when `path` does not match; otherwise a precedence score: bit 63 - i is set when segment i
+    /// matched a literal, so a literal beats a parameter at the first position where two routes differ.
+    func score(_ path: [String]) -> UInt64? {
         guard path.count == segments.count else { return nil }
-        var score: [Bool] = []
-        score.reserveCapacity(path.count)
-        for (segment, value) in zip(segments, path) {
-            switch segment {
+        var score: UInt64 = 0
+        for index in 0..<path.count {
+            switch segments[index] {
             case .literal(let literal):
-                guard literal == value else { return nil }
-                score.append(true)
+                guard literal == path[index] else { return nil }
+                score |= 1 << UInt64(63 - index)
             case .parameter:
-                guard !value.isEmpty else { return nil }
-                score.append(false)
+                guard !path[index].isEmpty else { return nil }
             }
         }
         return score
@@ -44,11 +46,5 @@ struct PathTemplate: Sendable {
             if case .parameter(let name) = segment { result[name] = value }
         }
         return result
-    }
-
-    /// True when `score` has a literal at the first position where the two differ.
-    static func isBetter(_ score: [Bool], than other: [Bool]) -> Bool {
-        for (left, right) in zip(score, other) where left != right { return left }
-        return false
     }
 }

@@ -73,28 +73,29 @@ public struct Router: Sendable {
         guard path.hasPrefix("/") else { return path == "*" ? .notFound : .badPath }
         var segments: [String] = []
         for raw in path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).dropFirst() {
-            guard let decoded = PercentDecoding.decode(Substring(raw)), decoded != ".", decoded != ".." else {
-                return .badPath
-            }
+            guard segments.count < PathTemplate.maxSegments, let decoded = PercentDecoding.decode(Substring(raw)),
+                decoded != ".", decoded != ".."
+            else { return .badPath }
             segments.append(decoded)
         }
-        var best: (route: Route, score: [Bool])?
-        var bestGet: (route: Route, score: [Bool])?
-        var allowed: Set<HTTPMethod> = []
+        var best: (route: Route, score: UInt64)?
+        var bestGet: (route: Route, score: UInt64)?
+        var pathExists = false
         for route in routes {
             guard let score = route.template.score(segments) else { continue }
-            allowed.insert(route.method)
-            if route.method == method, best.map({ PathTemplate.isBetter(score, than: $0.score) }) ?? true {
+            pathExists = true
+            if route.method == method, best.map({ score > $0.score }) ?? true {
                 best = (route, score)
-            }
-            if method == .head, route.method == .get, bestGet.map({ PathTemplate.isBetter(score, than: $0.score) }) ?? true {
+            } else if method == .head, route.method == .get, bestGet.map({ score > $0.score }) ?? true {
                 bestGet = (route, score)
             }
         }
         if let chosen = best ?? bestGet {
             return .found(chosen.route, parameters: chosen.route.template.parameters(segments))
         }
-        if allowed.isEmpty { return .notFound }
+        guard pathExists else { return .notFound }
+        var allowed: Set<HTTPMethod> = []
+        for route in routes where route.template.score(segments) != nil { allowed.insert(route.method) }
         if allowed.contains(.get) { allowed.insert(.head) }
         return .methodNotAllowed(allow: allowed.sorted { $0.rawValue < $1.rawValue })
     }

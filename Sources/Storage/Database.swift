@@ -137,16 +137,13 @@ public final class Database: Sendable {
     }
 
     private func isHealthy(_ connection: PostgresConnection) async throws -> Bool {
-        let idleFor = ContinuousClock.now - connection.lastReleased
-        let needsQuery = idleFor > configuration.healthCheckAfterIdle
+        // The pool has just handed the connection to this task alone and nothing is queued on it, so the
+        // non-blocking check may run right here instead of paying a hop to its queue on every request.
+        guard connection.absorbPendingInput() else { return false }
+        guard ContinuousClock.now - connection.lastReleased > configuration.healthCheckAfterIdle else { return true }
         return await withCheckedContinuation { continuation in
             connection.queue.async {
-                guard connection.absorbPendingInput() else { return continuation.resume(returning: false) }
-                if needsQuery {
-                    let answered = (try? connection.execute("SELECT 1")) != nil
-                    return continuation.resume(returning: answered)
-                }
-                continuation.resume(returning: true)
+                continuation.resume(returning: (try? connection.execute("SELECT 1")) != nil)
             }
         }
     }

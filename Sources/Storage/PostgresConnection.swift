@@ -12,7 +12,10 @@ import Darwin
 /// libpq calls block the calling thread until the server answers, so they never run on the Swift
 /// cooperative pool or an HTTP event loop: each connection owns a serial `DispatchQueue` (an overcommit
 /// queue, so a blocked call gets its own thread) and `DatabaseConnection` bridges to it with
-/// continuations. Only code running on `queue` touches `handle`, hence `@unchecked Sendable`.
+/// continuations. Only code running on `queue` touches `handle`, hence `@unchecked Sendable`; the
+/// exceptions are the non-blocking `absorbPendingInput()` and the status reads (`isBroken`, …), called by
+/// the task that holds the connection from the pool while nothing is queued on it, so no other thread can
+/// reach the handle at that moment.
 final class PostgresConnection: @unchecked Sendable {
     private let handle: OpaquePointer
     /// The queue every call on this connection runs on.

@@ -18,7 +18,7 @@ struct MigrateCommand: AsyncParsableCommand {
         do {
             host = try await storage.openDatabase(logger: logger, migrates: false)
         } catch let error as DatabaseError {
-            throw CleanExit.message(for: error)
+            throw StorageOptions.failure(error)
         }
         do {
             let applied = try await Migrator(database: host.database, catalog: host.catalog, logger: logger).migrate()
@@ -29,18 +29,7 @@ struct MigrateCommand: AsyncParsableCommand {
                 : "Applied \(applied.count) migration(s): \(applied.map(String.init).joined(separator: ", ")); \(total) in total.")
         } catch let error as DatabaseError {
             await host.shutdown()
-            throw CleanExit.message(for: error)
+            throw StorageOptions.failure(error)
         }
-    }
-}
-
-extension CleanExit {
-    /// A storage error as a one-line message and exit status 1.
-    static func message(for error: DatabaseError) -> ExitCode {
-        var line = "error: \(error.problem.title): \(error.problem.detail)"
-        if let context = error.context { line += " (\(context))" }
-        if let sqlState = error.sqlState { line += " [SQLSTATE \(sqlState)]" }
-        FileHandleOutput.standardError(line)
-        return ExitCode(1)
     }
 }

@@ -62,6 +62,14 @@ struct StorageOptions: ParsableArguments {
             migrationsDirectory: migrations)
     }
 
+    /// Opens the blob store in `<data-dir>/blobs` and removes temporaries that crashed writers left
+    /// (the start-up sweep; writers of other live processes are spared).
+    func openBlobStore(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> FileBlobStore {
+        let store = try FileBlobStore(root: resolve(environment: environment).blobDirectory)
+        try store.sweepOrphanTemporaries()
+        return store
+    }
+
     /// Opens "the database": starts the private cluster or connects to the URL, then migrates.
     ///
     /// The caller runs `run()` on the result alongside its server (cancel it to stop) or calls `shutdown()`.
@@ -72,5 +80,14 @@ struct StorageOptions: ParsableArguments {
         var configuration = resolve(environment: environment).hostConfiguration
         configuration.migratesOnOpen = migrates
         return try await DatabaseHost.open(configuration: configuration, logger: logger)
+    }
+
+    /// Prints a storage error as one line on standard error and returns exit status 1.
+    static func failure(_ error: DatabaseError) -> ExitCode {
+        var line = "error: \(error.problem.title): \(error.problem.detail)"
+        if let context = error.context { line += " (\(context))" }
+        if let sqlState = error.sqlState { line += " [SQLSTATE \(sqlState)]" }
+        FileHandleOutput.standardError(line)
+        return ExitCode(1)
     }
 }

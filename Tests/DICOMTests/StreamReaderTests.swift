@@ -184,6 +184,13 @@ struct StreamReaderTests {
         #expect(error.tag == Tag(0x0008, 0x1115))
     }
 
+    @Test func textIsRefusedAsNotDICOM() throws {
+        let error = try #require(throws: DICOMError.self) {
+            try DICOMFile(bytes: Array("This is a README, not a data set.\n".utf8))
+        }
+        #expect(error.code == .notDICOM)
+    }
+
     @Test func preambleCanBeRequired() throws {
         var configuration = StreamReader.Configuration()
         configuration.requiresPreamble = true

@@ -98,6 +98,8 @@ def pydicom_elements(ds, little):
 def normal_text(text, vr):
     parts = [text] if vr in SINGLE_VALUE else text.split("\\")
     parts = [p.strip(" \0") for p in parts]
+    if vr == "PN":  # pydicom's PersonName drops empty trailing component groups and components
+        parts = [p.rstrip("=^ ") for p in parts]
     while parts and parts[-1] == "":
         parts.pop()
     return parts

@@ -184,6 +184,13 @@ struct StreamReaderTests {
         #expect(error.tag == Tag(0x0008, 0x1115))
     }
 
+    @Test func textIsRefusedAsNotDICOM() throws {
+        let error = try #require(throws: DICOMError.self) {
+            try DICOMFile(bytes: Array("This is a README, not a data set.\n".utf8))
+        }
+        #expect(error.code == .notDICOM)
+    }
+
     @Test func preambleCanBeRequired() throws {
         var configuration = StreamReader.Configuration()
         configuration.requiresPreamble = true
@@ -191,5 +198,16 @@ struct StreamReaderTests {
             try DICOMFile(bytes: Encoding.implicit(.patientID, Encoding.text("P7")), configuration: configuration)
         }
         #expect(error.code == .notDICOM)
+    }
+
+    @Test(.enabled(if: Fixtures.pydicomTestFiles != nil, "pydicom is not importable"))
+    func deflatedDataSetIsInflatedWithinItsLimit() throws {
+        let deflated = try #require(Fixtures.readableFiles.first { $0.name == "image_dfl.dcm" })
+        #expect(deflated.file.header.transferSyntax.isDeflated)
+        #expect(deflated.file.dataSet[.pixelData] != nil)
+        var configuration = StreamReader.Configuration()
+        configuration.maximumInflatedLength = 1000
+        let error = try #require(throws: DICOMError.self) { try DICOMFile(bytes: deflated.bytes, configuration: configuration) }
+        #expect(error.code == .limitExceeded)
     }
 }

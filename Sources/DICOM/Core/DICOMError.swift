@@ -5,7 +5,9 @@
 public struct DICOMError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What kind of problem it is.
     public struct Code: RawRepresentable, Hashable, Sendable {
+        /// The code's name, stable for logs and problem documents.
         public var rawValue: String
+        /// Creates a code.
         public init(rawValue: String) { self.rawValue = rawValue }
 
         /// The stream ended inside a structure.
@@ -39,6 +41,7 @@ public struct DICOMError: Error, Sendable, Equatable, CustomStringConvertible {
         self.reason = reason
     }
 
+    /// `DICOM <code> at byte <offset> in <tag>: <reason>`.
     public var description: String {
         var text = "DICOM \(code.rawValue)"
         if let offset { text += " at byte \(offset)" }

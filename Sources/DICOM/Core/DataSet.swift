@@ -16,8 +16,11 @@ public struct DataSet: Sendable, Equatable, RandomAccessCollection {
         for element in elements { self.set(element) }
     }
 
+    /// Position of the first element.
     public var startIndex: Int { elements.startIndex }
+    /// Position after the last element.
     public var endIndex: Int { elements.endIndex }
+    /// The element at a position, in tag order.
     public subscript(position: Int) -> Element { elements[position] }
 
     /// The element with this tag, if present; assigning `nil` removes it.

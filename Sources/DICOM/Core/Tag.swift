@@ -62,6 +62,7 @@ public struct Tag: RawRepresentable, Hashable, Comparable, Sendable, CustomStrin
         rawValue = value
     }
 
+    /// Orders tags as PS3.5 §7.1 requires elements to be encoded: by group, then element.
     public static func < (lhs: Tag, rhs: Tag) -> Bool { lhs.rawValue < rhs.rawValue }
 
     static func hex(_ value: UInt16) -> String {

@@ -46,6 +46,7 @@ public struct TransferSyntax: Hashable, Sendable, CustomStringConvertible {
     /// Whether this UID is in the list of known syntaxes.
     public var isKnown: Bool { Self.known.contains(where: { $0.uid == uid }) }
 
+    /// The UID and name.
     public var description: String { "\(uid) (\(name))" }
 
     /// 1.2.840.10008.1.2 Implicit VR Little Endian, the default (PS3.5 §A.1).

@@ -30,6 +30,16 @@ final class Inflater {
 
     /// Inflates a chunk, passing each piece of output to `sink`.
     func inflate(_ chunk: ArraySlice<UInt8>, sink: (ArraySlice<UInt8>) throws -> Void) throws {
+        // zlib counts input in 32-bit units: hand it at most 1 GiB at a time.
+        var start = chunk.startIndex
+        while start < chunk.endIndex {
+            let end = min(start + (1 << 30), chunk.endIndex)
+            try inflatePiece(chunk[start..<end], sink: sink)
+            start = end
+        }
+    }
+
+    private func inflatePiece(_ chunk: ArraySlice<UInt8>, sink: (ArraySlice<UInt8>) throws -> Void) throws {
         guard !chunk.isEmpty, !isDone else { return }
         var input = Array(chunk)
         try input.withUnsafeMutableBufferPointer { inputBuffer in

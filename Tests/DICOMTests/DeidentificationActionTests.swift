@@ -15,7 +15,7 @@ import Testing
         return try deidentifier.deidentify(dataSet, centre: "C").dataSet
     }
 
-    static func text(_ tag: Tag, _ value: String, _ vr: VR = .LO) -> Element { Element(tag: tag, vr: vr, string: value)! }
+    static func text(_ tag: DICOM.Tag, _ value: String, _ vr: VR = .LO) -> Element { Element(tag: tag, vr: vr, string: value)! }
 
     @Test func removeDeletesTheAttribute() throws {
         let out = try Self.deidentify([Self.text(Tag(0x0008, 0x0081), "1 Hospital Road", .ST)])

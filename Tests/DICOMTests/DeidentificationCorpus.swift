@@ -1,8 +1,5 @@
 @testable import DICOM
 
-/// The DICOM tag (Swift Testing also has a `Tag`).
-typealias Tag = DICOM.Tag
-
 /// Instances with an identifying value planted in every attribute of PS3.15 Table E.1-1, for the
 /// de-identification tests.
 ///

@@ -111,7 +111,7 @@ import Testing
         ])
         let a = try Self.deidentifier.deidentify(first, centre: "C").dataSet
         let b = try Self.deidentifier.deidentify(second, centre: "C").dataSet
-        let newUID = { (set: DataSet, tag: Tag) in set[tag]?.string() }
+        let newUID = { (set: DataSet, tag: DICOM.Tag) in set[tag]?.string() }
         #expect(newUID(a, .studyInstanceUID) == newUID(b, .studyInstanceUID))
         #expect(newUID(a, .frameOfReferenceUID) == newUID(b, .frameOfReferenceUID))
         #expect(newUID(a, .studyInstanceUID)?.hasPrefix("2.25.") == true)

@@ -57,7 +57,7 @@ public struct DeidentificationStream {
             if let context {
                 // Private elements after a bulk value are removed: their creators were emitted or dropped
                 // with the header, so the safe-list applies to the header's private elements only.
-                if !element.tag.isPrivate, let cleaned = deidentifier.clean(element, context) {
+                if !element.tag.isPrivate, !element.tag.isGroupLength, let cleaned = deidentifier.clean(element, context) {
                     try emit(.element(cleaned))
                 }
             } else {

@@ -16,8 +16,10 @@ struct PixelBlanker: Sendable {
         rows: Int, columns: Int, samplesPerPixel: Int, bitsAllocated: Int, planarConfiguration: Int,
         frameCount: Int, rectangles: [BlankingRule.Rectangle]
     ) {
-        guard rows > 0, columns > 0, samplesPerPixel > 0, frameCount > 0,
-            bitsAllocated % 8 == 0, bitsAllocated > 0
+        // Samples per pixel is 1, 3 or (retired) 4 and Bits Allocated at most 64 (PS3.3 C.7.6.3.1); larger
+        // values come only from malformed input and would make the span table needlessly large.
+        guard rows > 0, columns > 0, (1...4).contains(samplesPerPixel), frameCount > 0,
+            bitsAllocated % 8 == 0, (8...64).contains(bitsAllocated)
         else { return nil }
         let bytesPerSample = bitsAllocated / 8
         var spans: [(Int, Int)] = []

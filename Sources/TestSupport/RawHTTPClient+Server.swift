@@ -15,6 +15,9 @@ public func withRunningServer<T: Sendable>(
     let server = try HTTPServer(configuration: configuration, router: router, middleware: middleware, logger: logger)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { await server.run() }
+        // Start timing-sensitive test code only once the server accepts.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !server.isListening && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         let executor = BlockingTestExecutor()
         defer { executor.stop() }
         do {

@@ -41,6 +41,17 @@ struct ServerStreamingTests {
             let path = request.query["path"] ?? ""
             return Response(body: .file(try FileRegion(path: path, offset: 10, length: 1_000_000)))
         }
+        router.post("/offloop") { request, _ in
+            // Body and writer used from the global executor: the connection hops to its loop itself.
+            let body = try await withTaskExecutorPreference(globalConcurrentExecutor) {
+                try await request.body.collect(upTo: 1 << 20)
+            }
+            return Response(body: .stream { writer in
+                try await withTaskExecutorPreference(globalConcurrentExecutor) {
+                    try await writer.write(body.reversed())
+                }
+            })
+        }
         if let gate {
             router.post("/slow", bodyLimit: 1 << 30) { request, _ in
                 var iterator = request.body.makeAsyncIterator()
@@ -83,6 +94,14 @@ struct ServerStreamingTests {
             let tooLarge = try big.readResponse()
             #expect(tooLarge.status == 413)
             #expect(tooLarge.headers["connection"] == "close")
+        }
+    }
+
+    @Test func bodyAndWriterWorkFromAnotherExecutor() async throws {
+        try await withRunningServer(router: Self.makeRouter()) { server in
+            let client = try RawHTTPClient(port: server.boundPort)
+            try client.send("POST /offloop HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
+            #expect(try client.readResponse().text == "cba")
         }
     }
 

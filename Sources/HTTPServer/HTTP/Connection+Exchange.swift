@@ -21,6 +21,7 @@ extension Connection: BodySource, BodySink {
     }
 
     private func nextHead() async -> RequestHead? {
+        guard loop.inLoop else { return await withTaskExecutorPreference(loop) { await nextHead() } }
         if let head = pendingHead {
             pendingHead = nil
             return head
@@ -30,6 +31,8 @@ extension Connection: BodySource, BodySink {
     }
 
     func nextBodyChunk() async throws -> [UInt8]? {
+        // Connection state belongs to the loop thread; a caller elsewhere hops there first.
+        guard loop.inLoop else { return try await withTaskExecutorPreference(loop) { try await nextBodyChunk() } }
         var askedForMore = false
         while true {
             if bodyChunkIndex < bodyChunks.count {
@@ -60,6 +63,7 @@ extension Connection: BodySource, BodySink {
     }
 
     func writeBodyChunk(_ bytes: [UInt8]) async throws {
+        guard loop.inLoop else { return try await withTaskExecutorPreference(loop) { try await writeBodyChunk(bytes) } }
         guard !isClosed else { throw ConnectionClosedError() }
         switch responseFraming {
         case .chunked:
@@ -87,6 +91,9 @@ extension Connection: BodySource, BodySink {
 
     /// Writes a complete response and moves the exchange on.
     func write(_ response: Response, for head: RequestHead) async throws {
+        guard loop.inLoop else {
+            return try await withTaskExecutorPreference(loop) { try await write(response, for: head) }
+        }
         let mustClose =
             response.status == .contentTooLarge
             || response.headers["Connection"].map { $0.lowercased().contains("close") } == true

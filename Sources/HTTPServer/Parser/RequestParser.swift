@@ -69,6 +69,15 @@ public struct RequestParser: Sendable {
         return false
     }
 
+    /// Content bytes still owed by the current chunk or `Content-Length` body, when the parser is in the
+    /// middle of one; the next that many bytes are all content. Lets a reader skip an intermediate buffer.
+    public var remainingContentBytes: UInt64? {
+        switch state {
+        case .fixedBody(let remaining), .chunkData(let remaining): remaining
+        default: nil
+        }
+    }
+
     /// Parses as far as one event.
     /// - Parameter bytes: unconsumed input, starting where the previous call's `consumed` ended.
     /// - Throws: ``ParseError`` when the input breaks RFC 9112 or a limit; later calls throw it again.

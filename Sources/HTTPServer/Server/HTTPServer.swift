@@ -9,7 +9,7 @@ import Synchronization
 /// router.get("/healthz") { _, _ in .text("ok") }
 /// let server = try HTTPServer(configuration: .init(port: 0), router: router, logger: logger)
 /// print(server.boundPort)
-/// try await server.run()                        // returns after shutdown(gracePeriod:) completes
+/// await server.run()                            // returns after shutdown(gracePeriod:) completes
 /// ```
 ///
 /// The listener is bound in `init`, so ``boundPort`` is known before ``run()``. Every request passes
@@ -34,6 +34,7 @@ public final class HTTPServer: Sendable {
     private let loops: [EventLoop]
     private let phase = Mutex<Phase>(.ready)
     private let listenersToRelease: Mutex<Int>
+    private let listeningLoops = Atomic<Int>(0)
 
     /// Binds the listener and prepares TLS; serving starts with ``run()``.
     /// - Throws: ``ListenError`` when the address cannot be bound, ``TLSError`` when the certificate or
@@ -62,6 +63,15 @@ public final class HTTPServer: Sendable {
     /// Connections open right now.
     public var connectionCount: Int { context.connectionCount }
 
+    /// True once ``run()`` has every event loop accepting connections (until shutdown begins).
+    public var isListening: Bool {
+        guard listeningLoops.load(ordering: .acquiring) == loops.count else { return false }
+        return phase.withLock { phase in
+            if case .running = phase { return true }
+            return false
+        }
+    }
+
     /// Serves until ``shutdown(gracePeriod:)`` has finished: new connections stop, requests in flight
     /// complete (or are cut at the deadline), then the loops end and this returns.
     public func run() async {
@@ -84,6 +94,7 @@ public final class HTTPServer: Sendable {
                         socket.descriptor, Listener(socket: socket, loop: loop, server: self),
                         events: Epoll.readable | Epoll.exclusive)
                 }
+                listeningLoops.wrappingAdd(1, ordering: .releasing)
             }
         }
         // Accepting runs on the first loop too, so serving never waits for the global concurrent pool.

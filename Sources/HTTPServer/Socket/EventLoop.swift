@@ -95,7 +95,8 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
             onExit()
         }
         thread.name = name
-        thread.stackSize = 1 << 20
+        // Handlers run here; give synchronous code in them the usual 8 MiB (reserved, not resident).
+        thread.stackSize = 8 << 20
         thread.start()
     }
 

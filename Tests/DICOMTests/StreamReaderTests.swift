@@ -25,9 +25,9 @@ struct StreamReaderTests {
         return collector
     }
 
-    @Test(arguments: [3, 100, 4096])
+    @Test(.enabled(if: Fixtures.pydicomTestFiles != nil, "pydicom is not importable"), arguments: [3, 100, 4096])
     func chunkSizeDoesNotChangeWhatIsRead(chunkSize: Int) throws {
-        #expect(!Fixtures.readableFiles.isEmpty || Fixtures.pydicomTestFiles == nil)
+        #expect(Fixtures.readableFiles.count > 50)
         for readable in Fixtures.readableFiles {
             let collector = try Self.collect(Self.events(readable.bytes, chunkSize: chunkSize))
             #expect(collector.isComplete)

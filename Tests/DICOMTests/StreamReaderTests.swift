@@ -184,6 +184,15 @@ struct StreamReaderTests {
         #expect(error.tag == Tag(0x0008, 0x1115))
     }
 
+    @Test func bareDataSetUsesTheGivenTransferSyntax() throws {
+        var configuration = StreamReader.Configuration()
+        configuration.bareTransferSyntax = .explicitVRBigEndian
+        let bytes = Encoding.explicit(.rows, .US, Encoding.uint16(300, bigEndian: true), bigEndian: true)
+        let file = try DICOMFile(bytes: bytes, configuration: configuration)
+        #expect(file.header.transferSyntax == .explicitVRBigEndian)
+        #expect(file.dataSet[.rows]?.uint16 == 300)
+    }
+
     @Test func textIsRefusedAsNotDICOM() throws {
         let error = try #require(throws: DICOMError.self) {
             try DICOMFile(bytes: Array("This is a README, not a data set.\n".utf8))

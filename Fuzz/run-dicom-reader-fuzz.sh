@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer target for the DICOM reader (Fuzz/DICOMReader) and runs it, seeded with pydicom's
 # bundled test files. Crashes land in .build/fuzz/artifacts; turn each into a regression test in
-# Tests/DICOMTests/FuzzRegressionTests.swift.
+# Tests/DICOMTests/FuzzRegressionTests.swift by copying it to Fuzz/DICOMReader/regressions/ under a
+# name saying what went wrong (not crash-*, which .gitignore excludes).
 # Usage: Fuzz/run-dicom-reader-fuzz.sh [RUNS (default 1000000)] [extra libFuzzer flags...]
 # FUZZ_SANITIZERS=fuzzer,address adds AddressSanitizer (about 5x slower; the reader is safe Swift apart
 # from the zlib wrapper, so the default is libFuzzer alone).

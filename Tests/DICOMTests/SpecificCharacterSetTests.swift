@@ -13,6 +13,9 @@ struct SpecificCharacterSetTests {
         ("ISO_IR 101", [0xA3, 0xF3, 0x64, 0xBC], "Łódź"),
         ("", [0x4D, 0xFC], "Mü"),
         ("\\ISO 2022 IR 100", [0xE9], "é"),
+        ("ISO_IR 144", [0xBB, 0xEE, 0xDA, 0xE1, 0xD5, 0xDC, 0xD1, 0xE3, 0xE0, 0xD3], "Люксембург"),
+        ("ISO 2022 IR 126", [0xC4, 0xE9, 0xEF], "Διο"),
+        ("ISO_IR 138", [0xF9, 0xF8, 0xE5, 0xEF], "שרון"),
     ])
     func decodesPersonNames(term: String, bytes: [UInt8], expected: String) {
         let characterSet = Self.characterSet(term)
@@ -26,6 +29,9 @@ struct SpecificCharacterSetTests {
         #expect(element.string(characterSet: .utf8) == "Müller")
         #expect(Element(tag: .patientName, vr: .PN, string: "山田", characterSet: .latin1) == nil)
         #expect(Element(tag: .patientName, vr: .PN, string: "Müller", characterSet: .latin1)?.bytes == [0x4D, 0xFC, 0x6C, 0x6C, 0x65, 0x72])
+        let cyrillic = Self.characterSet("ISO_IR 144")
+        #expect(Element(tag: .patientName, vr: .PN, string: "Люк", characterSet: cyrillic)?.bytes == [0xBB, 0xEE, 0xDA, 0x20])
+        #expect(Element(tag: .patientName, vr: .PN, string: "Müller", characterSet: cyrillic) == nil)
     }
 
     @Test func codeExtensionsBeyondTheSupportedOnesAreFlagged() {

@@ -154,6 +154,17 @@ public struct StreamReader {
             buffer = Array(data)
             return
         }
+        if !header.hasPreamble && meta.isEmpty && configuration.bareTransferSyntax == nil && end - index >= 2 {
+            // A bare data set starts with a low group number (0008, 0010...), so one of its first two bytes
+            // is zero; text and most other files do not, and are better refused as such than reported as
+            // a truncated element.
+            let little = UInt16(data[index]) | UInt16(data[index + 1]) << 8
+            if min(little, little.byteSwapped) >= 0x0100 {
+                throw DICOMError(
+                    .notDICOM, offset: 0,
+                    "no preamble, no file meta group, and no data set element at the start of the stream")
+            }
+        }
         header.meta = meta
         header.transferSyntax = transferSyntax(meta: meta, dataSet: data[index...])
         try emit(.header(header))

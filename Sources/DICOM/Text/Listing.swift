@@ -46,8 +46,13 @@ public enum Listing {
         guard let bytes = element.bytes else { return "" }
         if bytes.isEmpty { return "(no value available)" }
         if element.vr.isString {
-            let text = element.string(characterSet: characterSet) ?? ""
-            return "[" + (text.count > 64 ? String(text.prefix(64)) + "..." : text) + "]"
+            // Control characters (ISO 2022 escapes, stray bytes) must not reach the terminal as they are.
+            var text = String.UnicodeScalarView()
+            for scalar in (element.string(characterSet: characterSet) ?? "").unicodeScalars {
+                text.append(scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) ? "." : scalar)
+            }
+            let shown = String(text)
+            return "[" + (shown.count > 64 ? String(shown.prefix(64)) + "..." : shown) + "]"
         }
         let numbers: [String]
         switch element.vr {

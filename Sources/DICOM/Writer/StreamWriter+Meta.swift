@@ -15,7 +15,7 @@ extension StreamWriter {
         }
         for (source, target) in [(Tag.sopClassUID, Tag.mediaStorageSOPClassUID), (.sopInstanceUID, .mediaStorageSOPInstanceUID)] {
             if let element = dataSet[source], let bytes = element.bytes {
-                meta.set(Element(tag: target, vr: .UI, bytes: bytes))
+                meta.set(Element(tag: target, vr: .UI, bytes: Self.uidBytes(bytes)))
             } else if meta[target] == nil {
                 meta.set(Element(tag: target, vr: .UI, bytes: []))
             }
@@ -41,6 +41,16 @@ extension StreamWriter {
         output.append(contentsOf: body)
         state = .elements
         for element in dataSet { try write(.element(element), to: sink) }
+    }
+
+    /// A UID value as the meta group holds it: trailing blanks dropped, then NUL-padded to even length
+    /// (PS3.5 §9.1), whatever padding the data set element had.
+    static func uidBytes(_ bytes: [UInt8]) -> [UInt8] {
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x00 { end -= 1 }
+        var result = Array(bytes[0..<end])
+        if result.count % 2 == 1 { result.append(0) }
+        return result
     }
 
     /// UIDs are padded with NUL, not space (PS3.5 §9.1).

@@ -47,6 +47,16 @@ struct ServeEndToEndTests {
         #expect(badToken.status == 401)
         #expect(badToken.header("WWW-Authenticate")?.hasPrefix("Bearer") == true)
 
+        // A request that never parses (HTTP/1.1 without Host) still gets a catalogue problem and an ID.
+        let raw = try RawHTTPClient(port: port)
+        try raw.send("GET /healthz HTTP/1.1\r\n\r\n")
+        let malformed = try raw.readResponse()
+        #expect(malformed.status == 400)
+        let problem = try JSONSerialization.jsonObject(with: Data(malformed.body)) as? [String: Any]
+        #expect(problem?["type"] as? String == "/problems/malformed-request")
+        let malformedID = try #require(problem?["requestId"] as? String)
+        #expect(malformed.headers["X-Request-ID"] == malformedID)
+
         try Self.runSchemathesis(base: base)
 
         let clusterFolder = try #require(Self.findPostmasterPID(under: data.url))

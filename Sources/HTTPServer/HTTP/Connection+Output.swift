@@ -33,8 +33,14 @@ extension Connection {
                 bodyWaiter = nil
                 waiter.resume(throwing: problem)
             }
-        case .respondAndClose(let problem):
-            server.logger.debug("refusing request", metadata: ["http.status": "\(problem.status.code)"])
+        case .respondAndClose(var problem):
+            // No middleware runs for a request that never parsed: give it a request ID here.
+            let requestID = RequestIDMiddleware.make()
+            problem.extensions["requestId"] = requestID
+            problem.headers["X-Request-ID"] = requestID
+            if let decorate = server.configuration.decorateConnectionProblem { problem = decorate(problem) }
+            server.logger.debug(
+                "refusing request", metadata: ["http.status": "\(problem.status.code)", "request.id": "\(requestID)"])
             let response = problem.response
             if case .bytes(let bytes) = response.body.storage {
                 appendHead(

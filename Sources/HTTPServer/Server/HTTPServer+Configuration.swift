@@ -40,6 +40,11 @@ extension HTTPServer {
         public var accessLogLevel: Logger.Level = .info
         /// Level at which unmapped errors are logged (their type only). Default `.debug`.
         public var errorLogLevel: Logger.Level = .debug
+        /// Adjusts the problems the server sends on its own, before any route runs (malformed requests,
+        /// 408, 414, 431, 501, 503 over the connection cap), so that they read like the application's
+        /// (its problem `type` catalogue). Each such problem already carries a new `requestId`, logged with
+        /// the refusal and echoed in `X-Request-ID`. Default: unchanged.
+        public var decorateConnectionProblem: (@Sendable (Problem) -> Problem)?
 
         /// The defaults.
         public init() {}

@@ -128,6 +128,10 @@ extension PortalConfiguration {
             server.tls = HTTPServer.TLSConfiguration(certificatePath: tlsCertificate, privateKeyPath: tlsKey)
         }
         server.eventLoopCount = eventLoops
+        // Problems the server sends before routing (malformed requests) get the catalogue's types too.
+        server.decorateConnectionProblem = { problem in
+            ProblemCatalogueMiddleware.decorate(problem, requestID: problem.extensions["requestId"] ?? "")
+        }
         return server
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import HTTPServer
 import Logging
 import Storage
+import Synchronization
 
 /// `portal serve`: runs the HTTP(S) server with its database (the private cluster unless a URL is given).
 struct ServeCommand: AsyncParsableCommand {
@@ -55,6 +56,18 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "portal")
+        // Watch for SIGINT/SIGTERM from the start: a stop asked for while the cluster is starting is
+        // honoured as soon as the server exists, rather than killing the portal beside a running cluster.
+        let running = Mutex<(server: HTTPServer?, isStopRequested: Bool)>((nil, false))
+        let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { signal in
+            logger.notice("shutting down", metadata: ["signal": "\(signal)"])
+            let server = running.withLock { state -> HTTPServer? in
+                state.isStopRequested = true
+                return state.server
+            }
+            server?.shutdown(gracePeriod: config.shutdownGrace)
+        }
+        defer { signals.cancel() }
         let files = InstalledFiles(environment: environment)
         let openAPI = try files.openAPIDocument()
 
@@ -90,11 +103,11 @@ struct ServeCommand: AsyncParsableCommand {
             "portal listening",
             metadata: ["url": "\(scheme)://\(config.displayHost):\(server.boundPort)", "version": "\(PortalCommand.version)"])
 
-        let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { signal in
-            logger.notice("shutting down", metadata: ["signal": "\(signal)"])
-            server.shutdown(gracePeriod: config.shutdownGrace)
+        let isStopRequested = running.withLock { state in
+            state.server = server
+            return state.isStopRequested
         }
-        defer { signals.cancel() }
+        if isStopRequested { server.shutdown(gracePeriod: config.shutdownGrace) }
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {

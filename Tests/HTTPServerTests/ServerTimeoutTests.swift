@@ -99,6 +99,8 @@ struct ServerTimeoutTests {
             let refused = try third.readResponse()
             #expect(refused.status == 503)
             #expect(refused.headers["retry-after"] == "1")
+            let requestID = try #require(refused.headers["x-request-id"])
+            #expect(refused.text.contains("\"requestId\":\"\(requestID)\""))
             for client in [first, second] {
                 try client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
                 #expect(try client.readResponse().status == 200)

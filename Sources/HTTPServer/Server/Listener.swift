@@ -28,9 +28,15 @@ final class Listener: EventHandler {
     /// Over the connection cap: a best-effort 503 (plain TCP only), then close.
     private func reject(_ client: Socket) {
         if server.context.tls == nil {
-            let body = Problem(status: .serviceUnavailable, detail: "The server is at its connection limit.").json
+            let requestID = RequestIDMiddleware.make()
+            var problem = Problem(
+                status: .serviceUnavailable, detail: "The server is at its connection limit.",
+                extensions: ["requestId": requestID])
+            if let decorate = server.context.configuration.decorateConnectionProblem { problem = decorate(problem) }
+            let body = problem.json
             let head = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\n"
-                + "Retry-After: 1\r\nDate: \(String(decoding: loop.date, as: UTF8.self))\r\n"
+                + "Retry-After: 1\r\nX-Request-ID: \(requestID)\r\n"
+                + "Date: \(String(decoding: loop.date, as: UTF8.self))\r\n"
                 + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n"
             let bytes = Array((head + body).utf8)
             _ = bytes.withUnsafeBytes { client.write($0) }

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
 
-/// The HTTP side of the portal's configuration, resolved once at start-up: command line first, then `PORTAL_*` environment
-/// variables, then defaults (README, "Configuration"). Components get their slice of it; only `Portal`
-/// reads the environment. Where records and images live is `StorageOptions`.
+/// The HTTP side of the portal's configuration, resolved once at start-up: command line first, then
+/// `PORTAL_*` environment variables, then defaults (README, "Configuration"). Components get their slice
+/// of it; only `Portal` reads the environment. Where records and images live is `StorageOptions`.
 struct PortalConfiguration: Sendable, Equatable {
     /// Address to listen on. Default `127.0.0.1`: plain HTTP stays on loopback unless asked otherwise.
     var host: String = "127.0.0.1"
@@ -19,17 +19,6 @@ struct PortalConfiguration: Sendable, Equatable {
     var logLevel: String = "info"
     /// How long in-flight requests may run after SIGTERM/SIGINT before connections are closed.
     var shutdownGrace: Duration = .seconds(10)
-
-    /// The environment variables the portal reads, with the option each one stands for.
-    static let environmentVariables: [(variable: String, option: String)] = [
-        ("PORTAL_HOST", "--host"),
-        ("PORTAL_PORT", "--port"),
-        ("PORTAL_TLS_CERT", "--tls-cert"),
-        ("PORTAL_TLS_KEY", "--tls-key"),
-        ("PORTAL_EVENT_LOOPS", "--event-loops"),
-        ("PORTAL_LOG_LEVEL", "--log-level"),
-        ("PORTAL_SHUTDOWN_GRACE", "--shutdown-grace"),
-    ]
 }
 
 /// Values given on the command line; `nil` where the flag was not given.
@@ -50,9 +39,9 @@ extension PortalConfiguration {
         flags: ConfigurationOverrides, environment: [String: String]
     ) throws -> PortalConfiguration {
         var config = PortalConfiguration()
-        func pick(_ flag: String?, _ variable: String) -> (value: String, source: String)? {
-            if let flag, !flag.isEmpty { return (flag, "option") }
-            if let value = environment[variable], !value.isEmpty { return (value, variable) }
+        func pick(_ flag: String?, _ variable: String) -> String? {
+            if let flag, !flag.isEmpty { return flag }
+            if let value = environment[variable], !value.isEmpty { return value }
             return nil
         }
         func integer(_ flag: Int?, _ variable: String, _ name: String, in range: ClosedRange<Int>) throws -> Int? {
@@ -69,19 +58,19 @@ extension PortalConfiguration {
             }
             return value
         }
-        if let host = pick(flags.host, "PORTAL_HOST") { config.host = host.value }
+        if let host = pick(flags.host, "PORTAL_HOST") { config.host = host }
         if let port = try integer(flags.port, "PORTAL_PORT", "--port", in: 0...65_535) { config.port = port }
-        config.tlsCertificate = pick(flags.tlsCertificate, "PORTAL_TLS_CERT")?.value
-        config.tlsKey = pick(flags.tlsKey, "PORTAL_TLS_KEY")?.value
+        config.tlsCertificate = pick(flags.tlsCertificate, "PORTAL_TLS_CERT")
+        config.tlsKey = pick(flags.tlsKey, "PORTAL_TLS_KEY")
         if let loops = try integer(flags.eventLoops, "PORTAL_EVENT_LOOPS", "--event-loops", in: 1...256) {
             config.eventLoops = loops
         }
         if let level = pick(flags.logLevel, "PORTAL_LOG_LEVEL") {
             let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
-            guard levels.contains(level.value) else {
+            guard levels.contains(level) else {
                 throw ValidationError("log level must be one of \(levels.joined(separator: ", "))")
             }
-            config.logLevel = level.value
+            config.logLevel = level
         }
         if let grace = try integer(
             flags.shutdownGraceSeconds, "PORTAL_SHUTDOWN_GRACE", "--shutdown-grace", in: 0...3_600)

@@ -14,7 +14,7 @@ out=.build/fuzz
 mkdir -p "$out/obj" "$out/corpus" "$out/artifacts"
 
 sanitizers=${FUZZ_SANITIZERS:-fuzzer}
-flags=(-O -sanitize=$sanitizers -parse-as-library -swift-version 6
+flags=(-O -sanitize=$sanitizers -parse-as-library -swift-version 6 -package-name portal
        -enable-upcoming-feature ExistentialAny -enable-upcoming-feature MemberImportVisibility
        -enable-upcoming-feature InternalImportsByDefault)
 swiftc "${flags[@]}" -module-name Hashing -emit-module -emit-module-path "$out/obj/Hashing.swiftmodule" \

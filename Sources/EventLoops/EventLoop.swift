@@ -2,8 +2,9 @@ import Foundation
 import Glibc
 import Synchronization
 
-/// Something an event loop watches: a listener or a connection. Called on the loop's thread only.
-protocol EventHandler: AnyObject {
+/// Something an event loop watches: a listener, a connection, a one-shot readiness wait. Called on the
+/// loop's thread only.
+package protocol EventHandler: AnyObject {
     /// The descriptor became ready for `events` (EPOLLIN, EPOLLOUT, EPOLLHUP …).
     func handle(events: UInt32)
     /// Called about every ``EventLoop/tickInterval`` with the monotonic time, to enforce deadlines.
@@ -14,13 +15,15 @@ protocol EventHandler: AnyObject {
 
 /// One thread running epoll and the Swift tasks that prefer it (a `TaskExecutor`, SE-0417).
 ///
-/// Connections accepted on a loop stay on it, and their tasks (the request handlers) run on it too, so a
-/// request that does not suspend is parsed, handled and answered on one thread without a single hop.
+/// HTTPServer's connections accepted on a loop stay on it, and their tasks (the request handlers) run on it
+/// too, so a request that does not suspend is parsed, handled and answered on one thread without a single
+/// hop. Storage waits for PostgreSQL's answers on the loop the asking task runs on
+/// (``waitUntilReady(_:for:)``), so a query from a handler costs no thread hop either.
 /// State marked "loop thread only" is touched by this thread alone; other threads go through
 /// ``execute(_:)`` or ``enqueue(_:)``, which take the mutex and wake epoll.
-final class EventLoop: TaskExecutor, @unchecked Sendable {
+public final class EventLoop: TaskExecutor, @unchecked Sendable {
     /// How often deadlines are checked.
-    static let tickInterval: UInt64 = 50_000_000
+    package static let tickInterval: UInt64 = 50_000_000
 
     private struct Remote {
         var jobs: [UnownedJob] = []
@@ -28,22 +31,40 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         var isStopping = false
     }
 
-    let epoll = Epoll()
+    package let epoll = Epoll()
     private let remote = Mutex(Remote())
     private let threadID = Atomic<UInt>(0)
     // Loop thread only.
     private var localJobs: [UnownedJob] = []
     private var runningJobs: [UnownedJob] = []
     private var handlers: [(any EventHandler)?] = []
-    private(set) var handlerCount = 0
+    /// Whether `handlers[fd]` counts in `handlerCount` (keeps the loop alive at shutdown).
+    private var counted: [Bool] = []
+    package private(set) var handlerCount = 0
     private var lastTick: UInt64 = 0
     /// The current `Date` field value, refreshed every tick (RFC 9110 §6.6.1). Loop thread only.
-    private(set) var date = HTTPDate.now()
+    package private(set) var date = HTTPDate.now()
+
+    /// A loop; nothing runs until ``start(name:onExit:)``.
+    public init() {}
 
     /// True on this loop's own thread.
-    var inLoop: Bool { threadID.load(ordering: .relaxed) == UInt(bitPattern: Int(bitPattern: pthread_self())) }
+    package var inLoop: Bool { threadID.load(ordering: .relaxed) == UInt(bitPattern: Int(bitPattern: pthread_self())) }
 
-    func enqueue(_ job: consuming ExecutorJob) {
+    /// The loop whose thread is calling, if any.
+    package static var current: EventLoop? {
+        guard let pointer = pthread_getspecific(currentKey) else { return nil }
+        return Unmanaged<EventLoop>.fromOpaque(pointer).takeUnretainedValue()
+    }
+
+    /// Thread-specific slot naming the loop a thread runs (set for the thread's whole life).
+    private static let currentKey: pthread_key_t = {
+        var key = pthread_key_t()
+        precondition(pthread_key_create(&key, nil) == 0, "pthread_key_create failed")
+        return key
+    }()
+
+    public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         if inLoop {
             localJobs.append(job)
@@ -54,42 +75,58 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     }
 
     /// Runs `work` on the loop thread soon (now, if called from it, after the current event).
-    func execute(_ work: @escaping @Sendable () -> Void) {
+    package func execute(_ work: @escaping @Sendable () -> Void) {
         remote.withLock { $0.work.append(work) }
         epoll.wake()
     }
 
     /// Starts watching `fd` (loop thread only).
-    func register(_ fd: Int32, _ handler: any EventHandler, events: UInt32) {
+    /// - Parameter keepsLoopAlive: Whether the loop waits for this handler before it exits after
+    ///   ``stop()``; false for watches that outlive requests (a pooled database connection's socket).
+    package func register(_ fd: Int32, _ handler: any EventHandler, events: UInt32, keepsLoopAlive: Bool = true) {
         let index = Int(fd)
-        if index >= handlers.count { handlers.append(contentsOf: repeatElement(nil, count: index + 1 - handlers.count)) }
+        if index >= handlers.count {
+            handlers.append(contentsOf: repeatElement(nil, count: index + 1 - handlers.count))
+            counted.append(contentsOf: repeatElement(false, count: index + 1 - counted.count))
+        }
+        if counted[index] { handlerCount -= 1 }
         handlers[index] = handler
-        handlerCount += 1
-        epoll.add(fd, events: events)
+        counted[index] = keepsLoopAlive
+        if keepsLoopAlive { handlerCount += 1 }
+        if !epoll.add(fd, events: events) { epoll.modify(fd, events: events) }
     }
 
     /// Stops watching `fd` (loop thread only); the caller closes it afterwards.
-    func deregister(_ fd: Int32) {
+    package func deregister(_ fd: Int32) {
         let index = Int(fd)
         guard index < handlers.count, handlers[index] != nil else { return }
         epoll.remove(fd)
         handlers[index] = nil
-        handlerCount -= 1
+        if counted[index] { handlerCount -= 1 }
+        counted[index] = false
+    }
+
+    /// Stops watching `fd` if `handler` is still the one registered for it (loop thread only): a
+    /// descriptor closed and reused since is left to its new owner.
+    package func deregister(_ fd: Int32, ifStill handler: any EventHandler) {
+        let index = Int(fd)
+        guard index < handlers.count, let current = handlers[index], current === handler else { return }
+        deregister(fd)
     }
 
     /// Calls `body` with every registered handler (loop thread only).
-    func forEachHandler(_ body: (any EventHandler) -> Void) {
+    package func forEachHandler(_ body: (any EventHandler) -> Void) {
         for handler in handlers { if let handler { body(handler) } }
     }
 
     /// Asks the loop to exit once nothing is registered any more.
-    func stop() {
+    public func stop() {
         remote.withLock { $0.isStopping = true }
         epoll.wake()
     }
 
     /// Starts the thread; `onExit` runs on it after the loop ended.
-    func start(name: String, onExit: @escaping @Sendable () -> Void) {
+    public func start(name: String, onExit: @escaping @Sendable () -> Void = {}) {
         let thread = Thread { [self] in
             run()
             onExit()
@@ -102,6 +139,8 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
 
     private func run() {
         threadID.store(UInt(bitPattern: Int(bitPattern: pthread_self())), ordering: .relaxed)
+        // The loop outlives its thread: `start` keeps `self` in the thread's closure until `run` returns.
+        pthread_setspecific(EventLoop.currentKey, Unmanaged.passUnretained(self).toOpaque())
         var buffers = Epoll.Buffers(capacity: 256)
         defer {
             buffers.deallocate()

@@ -90,7 +90,7 @@ let package = Package(
             name: "DICOMTests", dependencies: ["DICOM", "TestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "StorageTests", dependencies: ["Storage", "TestSupport"],
+            name: "StorageTests", dependencies: ["Storage", "EventLoops", "TestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "HashingTests", dependencies: ["Hashing"], swiftSettings: strictSettings),

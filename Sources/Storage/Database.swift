@@ -141,11 +141,16 @@ public final class Database: Sendable {
         }
     }
 
+    @inline(__always)
     private func isHealthy(_ connection: PostgresConnection) async throws -> Bool {
         // Reads without blocking whatever the server sent while the connection sat idle (a termination
         // notice after a restart, say), so a closed connection is noticed before it is lent.
         let idle = ContinuousClock.now - connection.lastReleased
         guard idle > configuration.closedCheckAfterIdle else { return true }
+        return await isHealthy(connection, idle: idle)
+    }
+
+    private func isHealthy(_ connection: PostgresConnection, idle: Duration) async -> Bool {
         guard connection.absorbPendingInput() else { return false }
         guard idle > configuration.healthCheckAfterIdle else { return true }
         return (try? await connection.execute("SELECT 1")) != nil
@@ -169,10 +174,15 @@ public final class Database: Sendable {
         }
     }
 
+    @inline(__always)
     private func giveBack(_ connection: PostgresConnection) async {
         if !connection.isBroken, connection.isInTransaction {
             try? await DatabaseConnection(raw: connection).executeScript(unsafeSQL: "ROLLBACK")
         }
+        putBack(connection)
+    }
+
+    private func putBack(_ connection: PostgresConnection) {
         if connection.isBroken || connection.isBusy || connection.isInTransaction {
             pool.discard()
         } else {

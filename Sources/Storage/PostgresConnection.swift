@@ -228,7 +228,14 @@ final class PostgresConnection: @unchecked Sendable {
 
     /// Sends what libpq still holds, reading meanwhile so the server never blocks on a full pipe
     /// (libpq §34.10, "Asynchronous Command Processing").
+    @inline(__always)
     private func flush() async throws {
+        // Usually the send wrote everything already: no suspension point then.
+        if PQflush(handle) == 0 { return }
+        try await flushWaiting()
+    }
+
+    private func flushWaiting() async throws {
         while true {
             let status = PQflush(handle)
             if status == 0 { return }
@@ -242,7 +249,13 @@ final class PostgresConnection: @unchecked Sendable {
 
     /// The next result of the command in progress, or nil when it is complete; waits for the socket
     /// while libpq needs more input.
+    @inline(__always)
     private func nextResult() async throws -> OpaquePointer? {
+        if PQisBusy(handle) == 0 { return PQgetResult(handle) }
+        return try await nextResultWaiting()
+    }
+
+    private func nextResultWaiting() async throws -> OpaquePointer? {
         while PQisBusy(handle) == 1 {
             await waitForSocket(Epoll.readable)
             guard PQconsumeInput(handle) == 1 else {
@@ -336,41 +349,43 @@ final class PostgresConnection: @unchecked Sendable {
             UnsafePointer<Int32>?
         ) throws -> R
     ) throws -> R {
-        var storage: [UnsafeMutablePointer<CChar>?] = []
-        storage.reserveCapacity(bindings.count)
-        defer { storage.forEach { $0?.deallocate() } }
-        var lengths: [Int32] = []
-        var formats: [Int32] = []
+        // Every value goes into one NUL-separated buffer; the four arrays libpq reads live on the stack.
+        var total = 0
         for (index, binding) in bindings.enumerated() {
-            guard let bytes = binding.bytes else {
-                storage.append(nil)
-                lengths.append(0)
-                formats.append(0)
-                continue
-            }
+            guard let bytes = binding.bytes else { continue }
             // Text parameters are C strings: a NUL would silently cut the value short, so refuse it.
             if !binding.isBinary, bytes.contains(0) {
                 throw DatabaseError(code: .invalidParameter, context: "parameter $\(index + 1) contains NUL")
             }
-            let copy = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)
-            bytes.withUnsafeBytes { source in
-                UnsafeMutableRawBufferPointer(start: copy, count: bytes.count).copyMemory(from: source)
-            }
-            copy[bytes.count] = 0
-            storage.append(copy)
-            lengths.append(Int32(bytes.count))
-            formats.append(binding.isBinary ? 1 : 0)
+            total += bytes.count + 1
         }
-        let types = bindings.map { Oid($0.type.rawValue) }
-        let values: [UnsafePointer<CChar>?] = storage.map { $0.map { UnsafePointer($0) } }
-        return try types.withUnsafeBufferPointer { types in
-            try values.withUnsafeBufferPointer { values in
-                try lengths.withUnsafeBufferPointer { lengths in
-                    try formats.withUnsafeBufferPointer { formats in
-                        try body(
-                            Int32(bindings.count), types.baseAddress, values.baseAddress, lengths.baseAddress,
-                            formats.baseAddress)
+        let storage = UnsafeMutablePointer<CChar>.allocate(capacity: max(total, 1))
+        defer { storage.deallocate() }
+        let count = bindings.count
+        return try withUnsafeTemporaryAllocation(of: Oid.self, capacity: count) { types in
+            try withUnsafeTemporaryAllocation(of: UnsafePointer<CChar>?.self, capacity: count) { values in
+                try withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * count) { sizes in
+                    var offset = 0
+                    for (index, binding) in bindings.enumerated() {
+                        types.initializeElement(at: index, to: Oid(binding.type.rawValue))
+                        sizes.initializeElement(at: count + index, to: binding.isBinary ? 1 : 0)
+                        guard let bytes = binding.bytes else {
+                            values.initializeElement(at: index, to: nil)
+                            sizes.initializeElement(at: index, to: 0)
+                            continue
+                        }
+                        let start = storage + offset
+                        bytes.withUnsafeBytes { source in
+                            UnsafeMutableRawBufferPointer(start: start, count: bytes.count).copyMemory(from: source)
+                        }
+                        start[bytes.count] = 0
+                        values.initializeElement(at: index, to: UnsafePointer(start))
+                        sizes.initializeElement(at: index, to: Int32(bytes.count))
+                        offset += bytes.count + 1
                     }
+                    let lengths = sizes.baseAddress
+                    return try body(
+                        Int32(count), types.baseAddress, values.baseAddress, lengths, lengths.map { $0 + count })
                 }
             }
         }

@@ -93,6 +93,8 @@ let package = Package(
             name: "StorageTests", dependencies: ["Storage", "EventLoops", "TestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
+            name: "EventLoopsTests", dependencies: ["EventLoops"], swiftSettings: strictSettings),
+        .testTarget(
             name: "HashingTests", dependencies: ["Hashing"], swiftSettings: strictSettings),
         .testTarget(
             name: "ModelsTests", dependencies: ["Models"], swiftSettings: strictSettings),

@@ -18,7 +18,7 @@ package protocol EventHandler: AnyObject {
 /// HTTPServer's connections accepted on a loop stay on it, and their tasks (the request handlers) run on it
 /// too, so a request that does not suspend is parsed, handled and answered on one thread without a single
 /// hop. Storage waits for PostgreSQL's answers on the loop the asking task runs on
-/// (``waitUntilReady(_:for:)``), so a query from a handler costs no thread hop either.
+/// (``SocketWatch``), so a query from a handler costs no thread hop either.
 /// State marked "loop thread only" is touched by this thread alone; other threads go through
 /// ``execute(_:)`` or ``enqueue(_:)``, which take the mutex and wake epoll.
 public final class EventLoop: TaskExecutor, @unchecked Sendable {
@@ -29,6 +29,8 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
         var jobs: [UnownedJob] = []
         var work: [@Sendable () -> Void] = []
         var isStopping = false
+        /// The thread has left `run()`: work handed over from now on is dropped.
+        var hasExited = false
     }
 
     package let epoll = Epoll()
@@ -47,6 +49,8 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
 
     /// A loop; nothing runs until ``start(name:onExit:)``.
     public init() {}
+
+    deinit { epoll.close() }
 
     /// True on this loop's own thread.
     package var inLoop: Bool { threadID.load(ordering: .relaxed) == UInt(bitPattern: Int(bitPattern: pthread_self())) }
@@ -74,10 +78,14 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
         }
     }
 
-    /// Runs `work` on the loop thread soon (now, if called from it, after the current event).
+    /// Runs `work` on the loop thread soon (now, if called from it, after the current event); dropped if
+    /// the loop has exited.
     package func execute(_ work: @escaping @Sendable () -> Void) {
-        remote.withLock { $0.work.append(work) }
-        epoll.wake()
+        let accepted = remote.withLock { remote in
+            if !remote.hasExited { remote.work.append(work) }
+            return !remote.hasExited
+        }
+        if accepted { epoll.wake() }
     }
 
     /// Starts watching `fd` (loop thread only).
@@ -144,7 +152,12 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
         var buffers = Epoll.Buffers(capacity: 256)
         defer {
             buffers.deallocate()
-            epoll.close()
+            // The descriptors stay open until deinit: a late `execute` or `enqueue` from another thread
+            // still writes to this loop's eventfd, never to a recycled descriptor number.
+            remote.withLock {
+                $0.hasExited = true
+                $0.work.removeAll()
+            }
         }
         lastTick = MonotonicTime.now()
         while true {

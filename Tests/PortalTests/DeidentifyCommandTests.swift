@@ -35,7 +35,7 @@ import Testing
         try Data(String(repeating: "ab", count: 32).utf8).write(to: keyFile)
         let out = root.appendingPathComponent("out")
 
-        var command = try DeidentifyCommand.parse([
+        let command = try DeidentifyCommand.parse([
             "--key-file", keyFile.path, "--centre", "C01", "--out", out.path, input.path,
         ])
         await #expect(throws: ExitCode(1)) { try await command.run() }

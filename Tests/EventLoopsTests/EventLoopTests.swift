@@ -130,7 +130,7 @@ struct EventLoopTests {
         // The peer hangs up while nobody waits: reported once, then silent until the next wait.
         close(peer)
         try await Task.sleep(for: .milliseconds(50))
-        try await withTaskExecutorPreference(loop) {
+        await withTaskExecutorPreference(loop) {
             await watch.wait(for: Epoll.readable, on: loop)
             var byte: UInt8 = 0
             #expect(read(ours, &byte, 1) == 0, "end of file after the hang-up")

@@ -117,7 +117,7 @@ final class PostgresConnection: @unchecked Sendable {
 
     /// Runs one statement with bound parameters (extended protocol, text results).
     func execute(_ sql: SQL) async throws -> QueryResult {
-        try withParameters(sql.bindings) { count, types, values, lengths, formats in
+        try PostgresParameters.with(sql.bindings) { count, types, values, lengths, formats in
             try sent(PQsendQueryParams(handle, sql.text, count, types, values, lengths, formats, 0))
         }
         return try await singleResult()
@@ -131,7 +131,7 @@ final class PostgresConnection: @unchecked Sendable {
             _ = try await singleResult()
             prepared.insert(statement.name)
         }
-        try withParameters(bindings) { count, _, values, lengths, formats in
+        try PostgresParameters.with(bindings) { count, _, values, lengths, formats in
             try sent(PQsendQueryPrepared(handle, statement.name, count, values, lengths, formats, 0))
         }
         return try await singleResult()
@@ -337,57 +337,6 @@ final class PostgresConnection: @unchecked Sendable {
             return DatabaseError(
                 code: .server, sqlState: sqlState, constraint: field("n"), table: field("t"),
                 column: field("c"))
-        }
-    }
-
-    // MARK: - Parameters
-
-    private func withParameters<R>(
-        _ bindings: [SQLBinding],
-        _ body: (
-            Int32, UnsafePointer<Oid>?, UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?,
-            UnsafePointer<Int32>?
-        ) throws -> R
-    ) throws -> R {
-        // Every value goes into one NUL-separated buffer; the four arrays libpq reads live on the stack.
-        var total = 0
-        for (index, binding) in bindings.enumerated() {
-            guard let bytes = binding.bytes else { continue }
-            // Text parameters are C strings: a NUL would silently cut the value short, so refuse it.
-            if !binding.isBinary, bytes.contains(0) {
-                throw DatabaseError(code: .invalidParameter, context: "parameter $\(index + 1) contains NUL")
-            }
-            total += bytes.count + 1
-        }
-        let storage = UnsafeMutablePointer<CChar>.allocate(capacity: max(total, 1))
-        defer { storage.deallocate() }
-        let count = bindings.count
-        return try withUnsafeTemporaryAllocation(of: Oid.self, capacity: count) { types in
-            try withUnsafeTemporaryAllocation(of: UnsafePointer<CChar>?.self, capacity: count) { values in
-                try withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * count) { sizes in
-                    var offset = 0
-                    for (index, binding) in bindings.enumerated() {
-                        types.initializeElement(at: index, to: Oid(binding.type.rawValue))
-                        sizes.initializeElement(at: count + index, to: binding.isBinary ? 1 : 0)
-                        guard let bytes = binding.bytes else {
-                            values.initializeElement(at: index, to: nil)
-                            sizes.initializeElement(at: index, to: 0)
-                            continue
-                        }
-                        let start = storage + offset
-                        bytes.withUnsafeBytes { source in
-                            UnsafeMutableRawBufferPointer(start: start, count: bytes.count).copyMemory(from: source)
-                        }
-                        start[bytes.count] = 0
-                        values.initializeElement(at: index, to: UnsafePointer(start))
-                        sizes.initializeElement(at: index, to: Int32(bytes.count))
-                        offset += bytes.count + 1
-                    }
-                    let lengths = sizes.baseAddress
-                    return try body(
-                        Int32(count), types.baseAddress, values.baseAddress, lengths, lengths.map { $0 + count })
-                }
-            }
         }
     }
 }

@@ -43,13 +43,20 @@ package final class SocketWatch: @unchecked Sendable {
         }
     }
 
-    /// Drops the registration; call before the descriptor is closed. The loop forgets it on its own thread,
-    /// and only if the descriptor was not registered anew there meanwhile.
+    /// Drops the registration; call before the descriptor is closed.
+    ///
+    /// The descriptor leaves the loop's epoll set at once, from this thread (`epoll_ctl` is thread-safe):
+    /// epoll watches the open file, not the number, so a socket whose file outlives our descriptor (a child
+    /// process inherited it between libpq's `socket()` and its `FD_CLOEXEC`) would otherwise stay
+    /// registered, unreachable by number, and a hang-up on it would wake the loop on every round.
     package func close() { forget() }
 
+    /// Drops the registration: out of the epoll set now, from this thread; the loop forgets the handler on
+    /// its own thread, and only if the descriptor was not registered anew there meanwhile.
     private func forget() {
         guard let (loop, handler) = registration else { return }
         registration = nil
+        loop.epoll.remove(fd)
         let fd = fd
         loop.execute { loop.deregister(fd, ifStill: handler) }
     }

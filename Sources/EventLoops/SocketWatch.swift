@@ -29,7 +29,7 @@ package final class SocketWatch: @unchecked Sendable {
         if let registration, registration.loop === loop {
             handler = registration.handler
         } else {
-            forget()
+            forget(descriptorIsOpen: true)
             handler = Waiter(fd: fd, loop: loop)
             registration = (loop, handler)
         }
@@ -49,14 +49,19 @@ package final class SocketWatch: @unchecked Sendable {
     /// epoll watches the open file, not the number, so a socket whose file outlives our descriptor (a child
     /// process inherited it between libpq's `socket()` and its `FD_CLOEXEC`) would otherwise stay
     /// registered, unreachable by number, and a hang-up on it would wake the loop on every round.
-    package func close() { forget() }
+    package func close() { forget(descriptorIsOpen: true) }
 
-    /// Drops the registration: out of the epoll set now, from this thread; the loop forgets the handler on
-    /// its own thread, and only if the descriptor was not registered anew there meanwhile.
-    private func forget() {
+    /// Drops the registration of a descriptor someone else already closed (libpq closes its socket when
+    /// the connection is lost): its number may belong to another file by now, so no `epoll_ctl` is made
+    /// with it here; the loop forgets the handler only if it is still the one registered for that number.
+    package func abandon() { forget(descriptorIsOpen: false) }
+
+    /// Drops the registration: out of the epoll set now when the descriptor is still ours; the loop
+    /// forgets the handler on its own thread, and only if the descriptor was not registered anew there.
+    private func forget(descriptorIsOpen: Bool) {
         guard let (loop, handler) = registration else { return }
         registration = nil
-        loop.epoll.remove(fd)
+        if descriptorIsOpen { loop.epoll.remove(fd) }
         let fd = fd
         loop.execute { loop.deregister(fd, ifStill: handler) }
     }

@@ -21,6 +21,7 @@ import Darwin
 final class PostgresConnection: @unchecked Sendable {
     private let handle: OpaquePointer
     private let socket: SocketWatch
+    private let socketDescriptor: Int32
     /// Names of statements prepared on this connection.
     private var prepared: Set<String> = []
     /// When the connection was last handed back to the pool; read and written by the pool under its lock.
@@ -28,11 +29,13 @@ final class PostgresConnection: @unchecked Sendable {
 
     private init(handle: OpaquePointer) {
         self.handle = handle
-        self.socket = SocketWatch(fd: PQsocket(handle))
+        self.socketDescriptor = PQsocket(handle)
+        self.socket = SocketWatch(fd: socketDescriptor)
     }
 
     deinit {
-        socket.close()
+        // libpq closes its socket itself when the connection is lost; its number may be reused by now.
+        if PQsocket(handle) == socketDescriptor { socket.close() } else { socket.abandon() }
         PQfinish(handle)
     }
 
@@ -277,6 +280,8 @@ final class PostgresConnection: @unchecked Sendable {
 
     /// Waits until the socket is ready, on the calling thread's event loop or Storage's own.
     private func waitForSocket(_ events: UInt32) async {
+        // After a lost connection libpq has closed the socket: never arm a number that is no longer ours.
+        guard PQsocket(handle) == socketDescriptor else { return }
         await socket.wait(for: events, on: EventLoop.current ?? StorageLoop.shared)
     }
 

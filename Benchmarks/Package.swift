@@ -51,9 +51,7 @@ let package = Package(
         // Indexed single-row lookups through our Storage pool.
         .executableTarget(
             name: "storage-bench",
-            dependencies: [
-                .product(name: "Storage", package: portalPackage), .product(name: "EventLoops", package: portalPackage),
-            ],
+            dependencies: [.product(name: "Storage", package: portalPackage)],
             swiftSettings: strictSettings),
         // Streaming de-identification of a CT series on one core.
         .executableTarget(

@@ -34,23 +34,16 @@ struct ConnectionPoolState<Connection, Waiter> {
     /// Number of queued callers.
     var waiterCount: Int { waiters.count }
 
-    /// A caller wants a connection and would wait for one.
+    /// A caller wants a connection.
     mutating func acquire(id: UInt64, waiter: Waiter) -> AcquireAction {
-        if let action = acquireWithoutWaiting() { return action }
-        waiters.append((id, waiter))
-        return .wait
-    }
-
-    /// A caller wants a connection now: a lease or `.failClosed`, or nil when it would have to wait.
-    /// Never overtakes a waiter: while one waits, nothing is idle and no slot is free.
-    mutating func acquireWithoutWaiting() -> AcquireAction? {
         if isClosed { return .failClosed }
         if let connection = idle.popLast() { return .lease(.connection(connection)) }
         if openCount < size {
             openCount += 1
             return .lease(.permit)
         }
-        return nil
+        waiters.append((id, waiter))
+        return .wait
     }
 
     /// A healthy connection comes back: to the longest waiter, else to the idle list.

@@ -1,4 +1,3 @@
-import EventLoops
 /// How the response head declares its body.
 enum HeadFraming {
     case contentLength(Int64)

@@ -1,4 +1,3 @@
-import EventLoops
 import Logging
 
 /// How the current response body is framed on the wire.

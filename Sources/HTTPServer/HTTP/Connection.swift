@@ -1,4 +1,3 @@
-import EventLoops
 import Logging
 
 /// One accepted socket: reads and parses input, queues body chunks, writes responses, enforces deadlines.

@@ -1,4 +1,3 @@
-import EventLoops
 import Glibc
 public import Logging
 import Synchronization

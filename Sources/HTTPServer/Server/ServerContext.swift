@@ -1,4 +1,3 @@
-import EventLoops
 import Logging
 import Synchronization
 

@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "DICOM", targets: ["DICOM"]),
         .library(name: "Storage", targets: ["Storage"]),
         .library(name: "Models", targets: ["Models"]),
+        .library(name: "EventLoops", targets: ["EventLoops"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -34,8 +35,12 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
-        // Linux calls Glibc does not export (epoll, eventfd, accept4), used only by HTTPServer's socket layer.
+        // Linux calls Glibc does not export (epoll, eventfd, accept4), used by EventLoops and HTTPServer's sockets.
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
+
+        // epoll event loops that are also Swift task executors: HTTPServer's connections and Storage's
+        // PostgreSQL sockets are driven by the same loops, so a query from a handler costs no thread hop.
+        .target(name: "EventLoops", dependencies: ["CLinux"], swiftSettings: strictSettings),
 
         // SHA-256 and HMAC-SHA256 over OpenSSL, shared by DICOM (pseudonyms) and Storage (blobs).
         .target(name: "Hashing", dependencies: ["COpenSSL"], swiftSettings: strictSettings),
@@ -43,7 +48,9 @@ let package = Package(
         // Generic HTTP/1.1 + TLS server: knows nothing of DICOM or PostgreSQL.
         .target(
             name: "HTTPServer",
-            dependencies: ["COpenSSL", "CLinux", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "COpenSSL", "CLinux", "EventLoops", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings),
 
         // DICOM Part 10 reader/writer and PS3.15 de-identification: bytes in, bytes out.
@@ -57,7 +64,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "CPostgres", "Models", "Hashing", .product(name: "Logging", package: "swift-log"),
+                "CPostgres", "EventLoops", "Models", "Hashing", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),
 
@@ -83,8 +90,10 @@ let package = Package(
             name: "DICOMTests", dependencies: ["DICOM", "TestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "StorageTests", dependencies: ["Storage", "TestSupport"],
+            name: "StorageTests", dependencies: ["Storage", "EventLoops", "TestSupport"],
             swiftSettings: strictSettings),
+        .testTarget(
+            name: "EventLoopsTests", dependencies: ["EventLoops"], swiftSettings: strictSettings),
         .testTarget(
             name: "HashingTests", dependencies: ["Hashing"], swiftSettings: strictSettings),
         .testTarget(

@@ -51,7 +51,9 @@ let package = Package(
         // Indexed single-row lookups through our Storage pool.
         .executableTarget(
             name: "storage-bench",
-            dependencies: [.product(name: "Storage", package: portalPackage)],
+            dependencies: [
+                .product(name: "Storage", package: portalPackage), .product(name: "EventLoops", package: portalPackage),
+            ],
             swiftSettings: strictSettings),
         // Streaming de-identification of a CT series on one core.
         .executableTarget(

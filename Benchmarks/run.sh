@@ -6,7 +6,7 @@
 # Builds what it needs in release mode, starts every server on 127.0.0.1 or a Unix socket, stops all it
 # started (also on Ctrl-C or failure), and gives up after BENCH_MAX_SECONDS (default 3600).
 # Knobs (environment): BENCH_DURATION (wrk seconds, 10), BENCH_CONNECTIONS ("1 64 256"),
-# BENCH_STREAM_BYTES (1 GiB), BENCH_PG_CLIENTS ("1 8"), BENCH_PG_DURATION (10), BENCH_PG_SCALE (10),
+# BENCH_STREAM_BYTES (1 GiB), BENCH_PG_CLIENTS ("1 8"), BENCH_PG_DURATION (10), BENCH_PG_SCALE (10), BENCH_PG_ROUNDS (3),
 # BENCH_CT_SLICES (600), BENCH_CT_SIZE (512), BENCH_ROUNDS (1), BENCH_KEEP=1 keeps the work folder and
 # its logs, BENCH_QUICK=1 a smoke run of the harness with short runs and small sizes (figures not comparable).
 # See Benchmarks/README.md for what is measured and how to read the ratios.
@@ -18,8 +18,8 @@ fi
 
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
     : "${BENCH_DURATION:=2}" "${BENCH_CONNECTIONS:=1 64}" "${BENCH_STREAM_BYTES:=268435456}"
-    : "${BENCH_PG_DURATION:=2}" "${BENCH_PG_SCALE:=1}" "${BENCH_CT_SLICES:=60}"
-    export BENCH_DURATION BENCH_CONNECTIONS BENCH_STREAM_BYTES BENCH_PG_DURATION BENCH_PG_SCALE BENCH_CT_SLICES
+    : "${BENCH_PG_DURATION:=2}" "${BENCH_PG_SCALE:=1}" "${BENCH_PG_ROUNDS:=1}" "${BENCH_CT_SLICES:=60}"
+    export BENCH_DURATION BENCH_CONNECTIONS BENCH_STREAM_BYTES BENCH_PG_DURATION BENCH_PG_SCALE BENCH_PG_ROUNDS BENCH_CT_SLICES
 fi
 
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)

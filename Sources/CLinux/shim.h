@@ -36,4 +36,5 @@ static const unsigned int portal_EPOLLERR = EPOLLERR;
 static const unsigned int portal_EPOLLHUP = EPOLLHUP;
 static const unsigned int portal_EPOLLRDHUP = EPOLLRDHUP;
 static const unsigned int portal_EPOLLEXCLUSIVE = EPOLLEXCLUSIVE;
+static const unsigned int portal_EPOLLONESHOT = EPOLLONESHOT;
 #endif

@@ -19,7 +19,17 @@ final class ConnectionPool: Sendable {
     }
 
     /// Takes an idle connection, the right to open one, or waits for either until the acquire timeout.
+    @inline(__always)
     func acquire() async throws -> Lease {
+        // The usual case under load, without a continuation or a cancellation handler.
+        switch state.withLock({ $0.acquireWithoutWaiting() }) {
+        case .lease(let lease): return lease
+        case .failClosed: throw DatabaseError(code: .poolClosed)
+        case .wait, nil: return try await acquireWaiting()
+        }
+    }
+
+    private func acquireWaiting() async throws -> Lease {
         let id = waiterIDs.wrappingAdd(1, ordering: .relaxed).newValue
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Lease, any Error>) in

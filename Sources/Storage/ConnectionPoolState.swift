@@ -34,16 +34,23 @@ struct ConnectionPoolState<Connection, Waiter> {
     /// Number of queued callers.
     var waiterCount: Int { waiters.count }
 
-    /// A caller wants a connection.
+    /// A caller wants a connection and would wait for one.
     mutating func acquire(id: UInt64, waiter: Waiter) -> AcquireAction {
+        if let action = acquireWithoutWaiting() { return action }
+        waiters.append((id, waiter))
+        return .wait
+    }
+
+    /// A caller wants a connection now: a lease or `.failClosed`, or nil when it would have to wait.
+    /// Never overtakes a waiter: while one waits, nothing is idle and no slot is free.
+    mutating func acquireWithoutWaiting() -> AcquireAction? {
         if isClosed { return .failClosed }
         if let connection = idle.popLast() { return .lease(.connection(connection)) }
         if openCount < size {
             openCount += 1
             return .lease(.permit)
         }
-        waiters.append((id, waiter))
-        return .wait
+        return nil
     }
 
     /// A healthy connection comes back: to the longest waiter, else to the idle list.

@@ -1,6 +1,4 @@
-import Dispatch
 public import Logging
-import Synchronization
 
 /// PostgreSQL through a bounded pool of libpq connections, lent through closures.
 ///
@@ -11,7 +9,11 @@ import Synchronization
 /// ```
 /// After a server restart, connections the server closed are noticed before they are lent (libpq reads
 /// the pending termination message) and replaced, so requests fail fast while the server is down and
-/// succeed again once it is back, without a new `Database`.
+/// succeed again once it is back, without a new `Database`. (A connection used in the last
+/// `closedCheckAfterIdle` is lent unchecked; if the server closed it, that query fails and it is replaced.)
+///
+/// Queries never block a thread: each is sent and then waited for on the event loop the calling task runs
+/// on (a request handler's HTTP loop), or on Storage's own loop (see `PostgresConnection`).
 public final class Database: Sendable {
     /// Limits and timeouts of the pool and of every session.
     public struct Configuration: Sendable {
@@ -25,6 +27,10 @@ public final class Database: Sendable {
         public var connectTimeout: Duration = .seconds(5)
         /// Longest run of one statement (`statement_timeout`) before the server cancels it. Default 30 s.
         public var statementTimeout: Duration = .seconds(30)
+        /// A connection idle longer than this has what the server sent meanwhile (a termination notice after
+        /// a restart, say) read without blocking before it is lent, so a closed one is replaced instead of
+        /// failing a request. Shorter idles skip that read, a system call per query under load. Default 1 s.
+        public var closedCheckAfterIdle: Duration = .seconds(1)
         /// A connection idle longer than this is checked with `SELECT 1` before it is lent. Default 30 s.
         public var healthCheckAfterIdle: Duration = .seconds(30)
         /// Attempts of a transaction that fails with a serialisation failure or deadlock. Default 5.
@@ -47,7 +53,6 @@ public final class Database: Sendable {
     public let configuration: Configuration
     private let pool: ConnectionPool
     private let logger: Logger
-    private let connectionCounter = Atomic<Int>(0)
 
     /// Creates a pool; connections are opened on demand.
     public init(configuration: Configuration, logger: Logger = Logger(label: "portal.storage")) {
@@ -136,21 +141,22 @@ public final class Database: Sendable {
         }
     }
 
+    @inline(__always)
     private func isHealthy(_ connection: PostgresConnection) async throws -> Bool {
-        // The pool has just handed the connection to this task alone and nothing is queued on it, so the
-        // non-blocking check may run right here instead of paying a hop to its queue on every request.
+        // Reads without blocking whatever the server sent while the connection sat idle (a termination
+        // notice after a restart, say), so a closed connection is noticed before it is lent.
+        let idle = ContinuousClock.now - connection.lastReleased
+        guard idle > configuration.closedCheckAfterIdle else { return true }
+        return await isHealthy(connection, idle: idle)
+    }
+
+    private func isHealthy(_ connection: PostgresConnection, idle: Duration) async -> Bool {
         guard connection.absorbPendingInput() else { return false }
-        guard ContinuousClock.now - connection.lastReleased > configuration.healthCheckAfterIdle else { return true }
-        return await withCheckedContinuation { continuation in
-            connection.queue.async {
-                continuation.resume(returning: (try? connection.execute("SELECT 1")) != nil)
-            }
-        }
+        guard idle > configuration.healthCheckAfterIdle else { return true }
+        return (try? await connection.execute("SELECT 1")) != nil
     }
 
     private func open() async throws -> PostgresConnection {
-        let number = connectionCounter.wrappingAdd(1, ordering: .relaxed).newValue
-        let queue = DispatchQueue(label: "portal.postgres.connection.\(number)")
         let configuration = configuration
         let milliseconds = configuration.statementTimeout.components.seconds * 1000
             + configuration.statementTimeout.components.attoseconds / 1_000_000_000_000_000
@@ -159,16 +165,8 @@ public final class Database: Sendable {
             "IntervalStyle": "iso_8601", "client_encoding": "UTF8",
         ]
         do {
-            return try await withCheckedThrowingContinuation { continuation in
-                queue.async {
-                    continuation.resume(
-                        with: Result {
-                            try PostgresConnection.open(
-                                target: configuration.target, connectTimeout: configuration.connectTimeout,
-                                session: session, queue: queue)
-                        })
-                }
-            }
+            return try await PostgresConnection.open(
+                target: configuration.target, connectTimeout: configuration.connectTimeout, session: session)
         } catch {
             pool.discard()
             logger.debug("could not open a database connection")
@@ -176,10 +174,15 @@ public final class Database: Sendable {
         }
     }
 
+    @inline(__always)
     private func giveBack(_ connection: PostgresConnection) async {
         if !connection.isBroken, connection.isInTransaction {
             try? await DatabaseConnection(raw: connection).executeScript(unsafeSQL: "ROLLBACK")
         }
+        putBack(connection)
+    }
+
+    private func putBack(_ connection: PostgresConnection) {
         if connection.isBroken || connection.isBusy || connection.isInTransaction {
             pool.discard()
         } else {

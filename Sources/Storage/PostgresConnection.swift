@@ -1,5 +1,6 @@
 internal import CPostgres
 import Dispatch
+import EventLoops
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -7,38 +8,61 @@ import Glibc
 import Darwin
 #endif
 
-/// One libpq connection (`PGconn`) and the serial queue its blocking calls run on.
+/// One libpq connection (`PGconn`) in non-blocking mode, driven by an event loop.
 ///
-/// libpq calls block the calling thread until the server answers, so they never run on the Swift
-/// cooperative pool or an HTTP event loop: each connection owns a serial `DispatchQueue` (an overcommit
-/// queue, so a blocked call gets its own thread) and `DatabaseConnection` bridges to it with
-/// continuations. Only code running on `queue` touches `handle`, hence `@unchecked Sendable`; the
-/// exceptions are the non-blocking `absorbPendingInput()` and the status reads (`isBroken`, …), called by
-/// the task that holds the connection from the pool while nothing is queued on it, so no other thread can
-/// reach the handle at that moment.
+/// A statement is sent from the calling thread (libpq only buffers and writes what the socket takes), then
+/// the task waits for the socket on the event loop it runs on (`EventLoop.current`: an HTTP loop for a
+/// request handler), or on Storage's own loop when it runs elsewhere. A handler's query therefore never
+/// blocks a thread and never leaves its loop's thread. Only opening a connection blocks (name lookup,
+/// TCP/TLS, authentication, bounded by `connect_timeout`), on a Dispatch thread, once per pooled connection.
+///
+/// One task at a time holds the connection (the pool lends it to one borrower, whose calls run in
+/// sequence), hence `@unchecked Sendable`.
 final class PostgresConnection: @unchecked Sendable {
     private let handle: OpaquePointer
-    /// The queue every call on this connection runs on.
-    let queue: DispatchQueue
+    private let socket: SocketWatch
+    private let socketDescriptor: Int32
     /// Names of statements prepared on this connection.
     private var prepared: Set<String> = []
     /// When the connection was last handed back to the pool; read and written by the pool under its lock.
     var lastReleased = ContinuousClock.now
 
-    private init(handle: OpaquePointer, queue: DispatchQueue) {
+    private init(handle: OpaquePointer) {
         self.handle = handle
-        self.queue = queue
+        self.socketDescriptor = PQsocket(handle)
+        self.socket = SocketWatch(fd: socketDescriptor)
     }
 
-    deinit { PQfinish(handle) }
+    deinit {
+        // libpq closes its socket itself when the connection is lost; its number may be reused by now.
+        if PQsocket(handle) == socketDescriptor { socket.close() } else { socket.abandon() }
+        PQfinish(handle)
+    }
 
-    /// Opens a connection; call on `queue`.
+    /// Opens a connection, applies the session settings and switches it to non-blocking mode.
     /// - Parameters:
     ///   - target: Where to connect (URI or keyword string); later keywords here override its defaults.
     ///   - session: Settings applied once per connection (`statement_timeout`, `TimeZone`, …).
     static func open(
-        target: ConnectionTarget, connectTimeout: Duration, session: [String: String], queue: DispatchQueue
-    ) throws -> PostgresConnection {
+        target: ConnectionTarget, connectTimeout: Duration, session: [String: String]
+    ) async throws -> PostgresConnection {
+        let connection = try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try connect(target: target, connectTimeout: connectTimeout) })
+            }
+        }
+        if !session.isEmpty {
+            // Values are our own configuration (numbers and fixed words), quoted as literals anyway.
+            let script = session.sorted { $0.key < $1.key }.map { key, value in
+                "SET \(key) = '\(value.replacingOccurrences(of: "'", with: "''"))'"
+            }.joined(separator: "; ")
+            try await connection.executeScript(unsafeSQL: script)
+        }
+        return connection
+    }
+
+    /// Connects with libpq's blocking `PQconnectdbParams`; call off the event loops.
+    private static func connect(target: ConnectionTarget, connectTimeout: Duration) throws -> PostgresConnection {
         // Defaults first, then the target: with expand_dbname the connection string's own keywords win
         // over earlier ones (libpq §34.1.2, PQconnectdbParams).
         let pairs: [(String, String)] = [
@@ -50,7 +74,7 @@ final class PostgresConnection: @unchecked Sendable {
             withCStrings(pairs.map(\.1)) { values in PQconnectdbParams(keywords, values, 1) }
         }
         guard let handle else { throw DatabaseError(code: .connectionFailed, context: "out of memory") }
-        guard PQstatus(handle) == CONNECTION_OK else {
+        guard PQstatus(handle) == CONNECTION_OK, PQsetnonblocking(handle, 1) == 0 else {
             // libpq's reason (refused, no such socket, authentication failed…) names hosts and roles,
             // never passwords; operators need it, and `DatabaseProblem` never shows it to clients.
             let reason = PQerrorMessage(handle).map { String(cString: $0) } ?? ""
@@ -60,15 +84,7 @@ final class PostgresConnection: @unchecked Sendable {
         }
         // Server notices (NOTICE, WARNING) may quote values; libpq would print them on stderr. Drop them.
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
-        let connection = PostgresConnection(handle: handle, queue: queue)
-        if !session.isEmpty {
-            // Values are our own configuration (numbers and fixed words), quoted as literals anyway.
-            let script = session.sorted { $0.key < $1.key }.map { key, value in
-                "SET \(key) = '\(value.replacingOccurrences(of: "'", with: "''"))'"
-            }.joined(separator: "; ")
-            try connection.executeScript(unsafeSQL: script)
-        }
-        return connection
+        return PostgresConnection(handle: handle)
     }
 
     /// Whether a server accepts connections at `target` (libpq `PQpingParams`); blocks briefly.
@@ -96,41 +112,44 @@ final class PostgresConnection: @unchecked Sendable {
         return status == PQTRANS_ACTIVE || status == PQTRANS_UNKNOWN
     }
 
-    /// Reads whatever the server sent while idle, without blocking (libpq keeps its socket non-blocking),
-    /// so that a connection the server has closed shows as broken before it is lent.
+    /// Reads whatever the server sent while idle, without blocking, so that a connection the server has
+    /// closed shows as broken before it is lent.
     func absorbPendingInput() -> Bool {
         PQconsumeInput(handle) == 1 && !isBroken
     }
 
     /// Runs one statement with bound parameters (extended protocol, text results).
-    func execute(_ sql: SQL) throws -> QueryResult {
-        try withParameters(sql.bindings) { count, types, values, lengths, formats in
-            try consume(PQexecParams(handle, sql.text, count, types, values, lengths, formats, 0))
+    func execute(_ sql: SQL) async throws -> QueryResult {
+        try PostgresParameters.with(sql.bindings) { count, types, values, lengths, formats in
+            try sent(PQsendQueryParams(handle, sql.text, count, types, values, lengths, formats, 0))
         }
+        return try await singleResult()
     }
 
     /// Runs a prepared statement, preparing it on this connection the first time.
-    func execute(_ statement: PreparedStatement, bindings: [SQLBinding]) throws -> QueryResult {
+    func execute(_ statement: PreparedStatement, bindings: [SQLBinding]) async throws -> QueryResult {
         if !prepared.contains(statement.name) {
             let types = statement.parameterTypes.map { Oid($0.rawValue) }
-            _ = try consume(PQprepare(handle, statement.name, statement.text, Int32(types.count), types))
+            try sent(PQsendPrepare(handle, statement.name, statement.text, Int32(types.count), types))
+            _ = try await singleResult()
             prepared.insert(statement.name)
         }
-        return try withParameters(bindings) { count, _, values, lengths, formats in
-            try consume(PQexecPrepared(handle, statement.name, count, values, lengths, formats, 0))
+        try PostgresParameters.with(bindings) { count, _, values, lengths, formats in
+            try sent(PQsendQueryPrepared(handle, statement.name, count, values, lengths, formats, 0))
         }
+        return try await singleResult()
     }
 
     /// Runs SQL text through the simple query protocol: several statements, no parameters.
     ///
     /// For migration files and our own fixed commands only, hence the name.
-    func executeScript(unsafeSQL script: String) throws {
-        var result = PQexec(handle, script)
+    func executeScript(unsafeSQL script: String) async throws {
+        try sent(PQsendQuery(handle, script))
+        try await flush()
         var failure: DatabaseError?
-        while let current = result {
-            if failure == nil { failure = checkStatus(current) }
-            PQclear(current)
-            result = PQgetResult(handle)
+        while let result = try await nextResult() {
+            if failure == nil { failure = checkStatus(result) }
+            PQclear(result)
         }
         if let failure { throw failure }
         if isBroken { throw DatabaseError(code: .connectionFailed, context: "connection lost") }
@@ -138,24 +157,20 @@ final class PostgresConnection: @unchecked Sendable {
 
     /// Streams rows into a table with `COPY … FROM STDIN` (text format, PostgreSQL `COPY` §File Formats).
     /// - Returns: The number of rows copied.
-    func copy(into table: String, columns: [String], rows: some Sequence<[SQLBinding]>) throws -> Int {
+    func copy(into table: String, columns: [String], rows: some Sequence<[SQLBinding]>) async throws -> Int {
         let columnList = columns.map(Identifier.quoted).joined(separator: ", ")
-        let start = PQexec(handle, "COPY \(Identifier.quoted(table)) (\(columnList)) FROM STDIN")
+        try sent(PQsendQuery(handle, "COPY \(Identifier.quoted(table)) (\(columnList)) FROM STDIN"))
+        try await flush()
+        let start = try await nextResult()
         guard let start, PQresultStatus(start) == PGRES_COPY_IN else {
-            throw consumeFailure(start)
+            let failure = consumeFailure(start)
+            while let rest = try? await nextResult() { PQclear(rest) }
+            throw failure
         }
         PQclear(start)
         var buffer: [UInt8] = []
         buffer.reserveCapacity(64 * 1024)
         var sendFailed = false
-        func flush() {
-            guard !buffer.isEmpty, !sendFailed else { return }
-            let sent = buffer.withUnsafeBufferPointer { pointer in
-                pointer.withMemoryRebound(to: CChar.self) { PQputCopyData(handle, $0.baseAddress, Int32($0.count)) }
-            }
-            if sent != 1 { sendFailed = true }
-            buffer.removeAll(keepingCapacity: true)
-        }
         var encodingFailure: DatabaseError?
         rowLoop: for row in rows {
             for (index, binding) in row.enumerated() {
@@ -166,21 +181,108 @@ final class PostgresConnection: @unchecked Sendable {
                 }
             }
             buffer.append(10)
-            if buffer.count >= 60 * 1024 { flush() }
+            if buffer.count >= 60 * 1024 {
+                if !(try await putCopyData(buffer)) { sendFailed = true; break }
+                buffer.removeAll(keepingCapacity: true)
+            }
         }
-        flush()
-        _ = PQputCopyEnd(handle, encodingFailure == nil ? nil : "invalid value")
+        if !sendFailed, encodingFailure == nil, !buffer.isEmpty, !(try await putCopyData(buffer)) { sendFailed = true }
+        while !sendFailed {
+            let ended = PQputCopyEnd(handle, encodingFailure == nil ? nil : "invalid value")
+            if ended == 1 { break }
+            if ended < 0 { sendFailed = true; break }
+            await waitForSocket(Epoll.writable)
+        }
         var failure: DatabaseError? = sendFailed ? DatabaseError(code: .connectionFailed) : nil
         var count = 0
-        while let result = PQgetResult(handle) {
-            if let error = checkStatus(result) { failure = failure ?? error } else {
-                count = Int(String(cString: PQcmdTuples(result))) ?? 0
+        if !sendFailed {
+            try await flush()
+            while let result = try await nextResult() {
+                if let error = checkStatus(result) { failure = failure ?? error } else {
+                    count = Int(String(cString: PQcmdTuples(result))) ?? 0
+                }
+                PQclear(result)
             }
-            PQclear(result)
         }
         if let encodingFailure { throw encodingFailure }
         if let failure { throw failure }
         return count
+    }
+
+    // MARK: - Non-blocking I/O
+
+    /// Checks what a `PQsend…` call returned.
+    private func sent(_ status: Int32) throws {
+        guard status == 1 else { throw consumeFailure(nil) }
+    }
+
+    /// Queues one block of COPY data, waiting while libpq's buffer is full; false if the connection failed.
+    private func putCopyData(_ bytes: [UInt8]) async throws -> Bool {
+        while true {
+            let status = bytes.withUnsafeBufferPointer { pointer in
+                pointer.withMemoryRebound(to: CChar.self) { PQputCopyData(handle, $0.baseAddress, Int32($0.count)) }
+            }
+            if status == 1 { return true }
+            if status < 0 { return false }
+            await waitForSocket(Epoll.writable)
+            guard PQflush(handle) >= 0 else { return false }
+        }
+    }
+
+    /// Sends what libpq still holds, reading meanwhile so the server never blocks on a full pipe
+    /// (libpq §34.10, "Asynchronous Command Processing").
+    @inline(__always)
+    private func flush() async throws {
+        // Usually the send wrote everything already: no suspension point then.
+        if PQflush(handle) == 0 { return }
+        try await flushWaiting()
+    }
+
+    private func flushWaiting() async throws {
+        while true {
+            let status = PQflush(handle)
+            if status == 0 { return }
+            if status < 0 { throw DatabaseError(code: .connectionFailed, context: "connection lost") }
+            await waitForSocket(Epoll.readable | Epoll.writable)
+            guard PQconsumeInput(handle) == 1 else {
+                throw DatabaseError(code: .connectionFailed, context: "connection lost")
+            }
+        }
+    }
+
+    /// The next result of the command in progress, or nil when it is complete; waits for the socket
+    /// while libpq needs more input.
+    @inline(__always)
+    private func nextResult() async throws -> OpaquePointer? {
+        if PQisBusy(handle) == 0 { return PQgetResult(handle) }
+        return try await nextResultWaiting()
+    }
+
+    private func nextResultWaiting() async throws -> OpaquePointer? {
+        while PQisBusy(handle) == 1 {
+            await waitForSocket(Epoll.readable)
+            guard PQconsumeInput(handle) == 1 else {
+                throw DatabaseError(code: .connectionFailed, context: "connection lost")
+            }
+        }
+        return PQgetResult(handle)
+    }
+
+    /// The result of a one-statement command, decoded, after draining the command's end marker.
+    private func singleResult() async throws -> QueryResult {
+        try await flush()
+        let first = try await nextResult()
+        var extra: [OpaquePointer] = []
+        while let more = try await nextResult() { extra.append(more) }
+        extra.forEach { PQclear($0) }
+        return try consume(first)
+    }
+
+    /// Waits until the socket is ready, on the calling thread's event loop or Storage's own.
+    private func waitForSocket(_ events: UInt32) async {
+        // After a lost connection libpq has closed the socket: never arm a number that is no longer ours.
+        guard PQsocket(handle) == socketDescriptor else { return }
+        await socket.wait(for: events, on: EventLoop.current ?? StorageLoop.shared)
     }
 
     // MARK: - Results
@@ -240,55 +342,6 @@ final class PostgresConnection: @unchecked Sendable {
             return DatabaseError(
                 code: .server, sqlState: sqlState, constraint: field("n"), table: field("t"),
                 column: field("c"))
-        }
-    }
-
-    // MARK: - Parameters
-
-    private func withParameters<R>(
-        _ bindings: [SQLBinding],
-        _ body: (
-            Int32, UnsafePointer<Oid>?, UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?,
-            UnsafePointer<Int32>?
-        ) throws -> R
-    ) throws -> R {
-        var storage: [UnsafeMutablePointer<CChar>?] = []
-        storage.reserveCapacity(bindings.count)
-        defer { storage.forEach { $0?.deallocate() } }
-        var lengths: [Int32] = []
-        var formats: [Int32] = []
-        for (index, binding) in bindings.enumerated() {
-            guard let bytes = binding.bytes else {
-                storage.append(nil)
-                lengths.append(0)
-                formats.append(0)
-                continue
-            }
-            // Text parameters are C strings: a NUL would silently cut the value short, so refuse it.
-            if !binding.isBinary, bytes.contains(0) {
-                throw DatabaseError(code: .invalidParameter, context: "parameter $\(index + 1) contains NUL")
-            }
-            let copy = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)
-            bytes.withUnsafeBytes { source in
-                UnsafeMutableRawBufferPointer(start: copy, count: bytes.count).copyMemory(from: source)
-            }
-            copy[bytes.count] = 0
-            storage.append(copy)
-            lengths.append(Int32(bytes.count))
-            formats.append(binding.isBinary ? 1 : 0)
-        }
-        let types = bindings.map { Oid($0.type.rawValue) }
-        let values: [UnsafePointer<CChar>?] = storage.map { $0.map { UnsafePointer($0) } }
-        return try types.withUnsafeBufferPointer { types in
-            try values.withUnsafeBufferPointer { values in
-                try lengths.withUnsafeBufferPointer { lengths in
-                    try formats.withUnsafeBufferPointer { formats in
-                        try body(
-                            Int32(bindings.count), types.baseAddress, values.baseAddress, lengths.baseAddress,
-                            formats.baseAddress)
-                    }
-                }
-            }
         }
     }
 }

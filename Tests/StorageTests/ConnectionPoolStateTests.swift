@@ -20,6 +20,28 @@ struct ConnectionPoolStateTests {
         #expect(state.waiterCount == 1)
     }
 
+    @Test func acquiringWithoutWaitingNeverQueuesNorOvertakesAWaiter() {
+        var state = State(size: 1)
+        let first = state.acquireWithoutWaiting()
+        #expect(first.map(isPermit) == true)
+        let second = state.acquireWithoutWaiting()
+        #expect(second == nil)
+        #expect(state.waiterCount == 0)
+        _ = state.acquire(id: 1, waiter: "a")
+        // The connection comes back to the waiter, not to the idle list a fast caller could take it from.
+        guard case .resume("a", .connection("conn")) = state.release("conn") else {
+            Issue.record("the waiter did not get the connection"); return
+        }
+        let whileLent = state.acquireWithoutWaiting()
+        #expect(whileLent == nil)
+        _ = state.release("conn")
+        guard case .lease(.connection("conn")) = state.acquireWithoutWaiting() else {
+            Issue.record("idle connection not lent"); return
+        }
+        _ = state.close()
+        guard case .failClosed = state.acquireWithoutWaiting() else { Issue.record("closed pool lent"); return }
+    }
+
     @Test func releasedConnectionGoesToTheLongestWaiterElseIdle() {
         var state = State(size: 1)
         _ = state.acquire(id: 1, waiter: "a")

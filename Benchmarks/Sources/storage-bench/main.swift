@@ -1,14 +1,17 @@
 // Indexed single-row lookups through our Storage pool, the counterpart of `pgbench -S` (select-only).
 //
 // N concurrent tasks share a pool of N connections and, for the given time, each looks up a random row of
-// pgbench_accounts by its primary key with a bound parameter and decodes the value:
+// pgbench_accounts by its primary key with a bound parameter and decodes the value. The tasks run on
+// L event loops (`--loops`, as many as pgbench's `-j` threads), the way the portal's request handlers run
+// on its HTTP loops, so each query is sent and answered on its loop's thread:
 //   SELECT abalance FROM pgbench_accounts WHERE aid = $1
 // once as a prepared statement (against `pgbench -S -M prepared`) and once as a plain query with bound
 // parameters (extended protocol, unnamed statement).
 //
-// Usage: storage-bench --url LIBPQ_URI --clients N --duration SECONDS --rows R
+// Usage: storage-bench --url LIBPQ_URI --clients N --loops L --duration SECONDS --rows R
 // Prints: RESULT tps=<prepared> tps_params=<plain> queries=<prepared count>
 
+import EventLoops
 import Foundation
 import Storage
 
@@ -21,6 +24,7 @@ struct BenchError: Error, CustomStringConvertible {
 struct Options {
     var url = ""
     var clients = 8
+    var loops = 1
     var duration = 10
     var rows = 1_000_000
 
@@ -31,13 +35,14 @@ struct Options {
             switch flag {
             case "--url": url = value
             case "--clients": clients = Int(value) ?? 0
+            case "--loops": loops = Int(value) ?? 0
             case "--duration": duration = Int(value) ?? 0
             case "--rows": rows = Int(value) ?? 0
             default: throw BenchError(description: "unknown option \(flag)")
             }
         }
-        guard !url.isEmpty, clients > 0, duration > 0, rows > 0 else {
-            throw BenchError(description: "usage: storage-bench --url URI --clients N --duration S --rows R")
+        guard !url.isEmpty, clients > 0, loops > 0, duration > 0, rows > 0 else {
+            throw BenchError(description: "usage: storage-bench --url URI --clients N --loops L --duration S --rows R")
         }
     }
 }
@@ -67,13 +72,15 @@ func lookUp(_ database: Database, aid: Int32, mode: Mode) async throws {
 }
 
 /// Runs `clients` tasks for `seconds` and returns the lookups per second.
-func measure(_ database: Database, options: Options, mode: Mode) async throws -> (perSecond: Double, count: Int) {
+func measure(_ database: Database, loops: [EventLoop], options: Options, mode: Mode) async throws
+    -> (perSecond: Double, count: Int)
+{
     let clock = ContinuousClock()
     let start = clock.now
     let deadline = start + .seconds(options.duration)
     let total = try await withThrowingTaskGroup(of: Int.self) { group in
         for client in 0..<options.clients {
-            group.addTask {
+            group.addTask(executorPreference: loops[client % loops.count]) {
                 var generator = SplitMix64(seed: UInt64(client + 1) &* 0x9E37_79B9)
                 var count = 0
                 while clock.now < deadline {
@@ -110,6 +117,11 @@ do {
     configuration.poolSize = options.clients
     configuration.acquireTimeout = .seconds(30)
     let database = Database(configuration: configuration)
+    let loops = (0..<options.loops).map { index in
+        let loop = EventLoop()
+        loop.start(name: "bench-loop-\(index)")
+        return loop
+    }
     // Open every connection and prepare the statement on each before the clock starts, as pgbench does.
     try await withThrowingTaskGroup(of: Void.self) { group in
         for _ in 0..<options.clients {
@@ -117,9 +129,10 @@ do {
         }
         try await group.waitForAll()
     }
-    let prepared = try await measure(database, options: options, mode: .prepared)
-    let parameters = try await measure(database, options: options, mode: .parameters)
+    let prepared = try await measure(database, loops: loops, options: options, mode: .prepared)
+    let parameters = try await measure(database, loops: loops, options: options, mode: .parameters)
     database.close()
+    loops.forEach { $0.stop() }
     print(
         "RESULT tps=\(String(format: "%.1f", prepared.perSecond)) "
             + "tps_params=\(String(format: "%.1f", parameters.perSecond)) queries=\(prepared.count)")

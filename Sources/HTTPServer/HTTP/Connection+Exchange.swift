@@ -1,3 +1,4 @@
+import EventLoops
 /// The request task's side of a connection: it waits for heads, hands requests to the responder, pulls
 /// body chunks and writes responses. Runs on the connection's loop (its task executor).
 extension Connection: BodySource, BodySink {

@@ -1,3 +1,4 @@
+import EventLoops
 /// How the response head declares its body.
 enum HeadFraming {
     case contentLength(Int64)

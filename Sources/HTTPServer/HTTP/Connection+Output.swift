@@ -1,3 +1,4 @@
+import EventLoops
 import Logging
 
 /// How the current response body is framed on the wire.

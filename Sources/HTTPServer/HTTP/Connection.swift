@@ -1,3 +1,4 @@
+import EventLoops
 import Logging
 
 /// One accepted socket: reads and parses input, queues body chunks, writes responses, enforces deadlines.

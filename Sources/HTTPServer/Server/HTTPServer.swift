@@ -1,3 +1,4 @@
+import EventLoops
 import Glibc
 public import Logging
 import Synchronization

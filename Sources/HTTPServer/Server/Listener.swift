@@ -1,3 +1,4 @@
+import EventLoops
 /// A listening socket as watched by one event loop. Every loop watches every listener with
 /// EPOLLEXCLUSIVE, so one loop wakes per incoming connection and keeps it.
 final class Listener: EventHandler {

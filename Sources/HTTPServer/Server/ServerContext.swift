@@ -1,3 +1,4 @@
+import EventLoops
 import Logging
 import Synchronization
 

@@ -13,7 +13,7 @@ enum IOResult: Equatable {
 }
 
 /// A non-blocking stream socket: a file descriptor and the libc calls on it. Glibc stays behind this
-/// file, `Socket+Listen.swift`, `Epoll.swift` and the TLS files.
+/// file, `Socket+Listen.swift`, the EventLoops module and the TLS files.
 struct Socket {
     /// The descriptor; owned by whoever created this value and closed with ``close()``.
     let descriptor: Int32

@@ -3,35 +3,38 @@ import Glibc
 
 /// An epoll instance plus an eventfd to wake it from other threads (epoll(7), eventfd(2)).
 /// Level-triggered: interest in reading or writing is switched on only while it is wanted.
-struct Epoll {
-    static let readable = portal_EPOLLIN
-    static let writable = portal_EPOLLOUT
-    static let hangup = portal_EPOLLHUP | portal_EPOLLERR | portal_EPOLLRDHUP
-    static let exclusive = portal_EPOLLEXCLUSIVE
+package struct Epoll {
+    package static let readable = portal_EPOLLIN
+    package static let writable = portal_EPOLLOUT
+    package static let hangup = portal_EPOLLHUP | portal_EPOLLERR | portal_EPOLLRDHUP
+    package static let exclusive = portal_EPOLLEXCLUSIVE
+    /// Reported once, then disabled until re-armed with ``modify(_:events:)``.
+    package static let oneShot = portal_EPOLLONESHOT
 
-    let descriptor: Int32
-    let wakeDescriptor: Int32
+    package let descriptor: Int32
+    package let wakeDescriptor: Int32
 
     /// Creates the instance and registers the wake-up eventfd.
-    init() {
+    package init() {
         descriptor = epoll_create1(Int32(EPOLL_CLOEXEC))
         wakeDescriptor = eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC))
         precondition(descriptor >= 0 && wakeDescriptor >= 0, "epoll_create1 or eventfd failed")
         add(wakeDescriptor, events: Epoll.readable)
     }
 
-    /// Registers `fd` for `events`.
-    func add(_ fd: Int32, events: UInt32) {
-        _ = portal_epoll_ctl(descriptor, EPOLL_CTL_ADD, fd, events)
+    /// Registers `fd` for `events`; false if it could not (already registered, say).
+    @discardableResult
+    package func add(_ fd: Int32, events: UInt32) -> Bool {
+        portal_epoll_ctl(descriptor, EPOLL_CTL_ADD, fd, events) == 0
     }
 
     /// Changes the events `fd` is watched for.
-    func modify(_ fd: Int32, events: UInt32) {
+    package func modify(_ fd: Int32, events: UInt32) {
         _ = portal_epoll_ctl(descriptor, EPOLL_CTL_MOD, fd, events)
     }
 
     /// Stops watching `fd`.
-    func remove(_ fd: Int32) {
+    package func remove(_ fd: Int32) {
         _ = portal_epoll_ctl(descriptor, EPOLL_CTL_DEL, fd, 0)
     }
 
@@ -72,28 +75,28 @@ struct Epoll {
     }
 
     /// Wakes a thread blocked in ``wait(_:timeout:_:)``.
-    func wake() {
+    package func wake() {
         var one: UInt64 = 1
         _ = Glibc.write(wakeDescriptor, &one, 8)
     }
 
     /// Closes both descriptors.
-    func close() {
+    package func close() {
         Glibc.close(wakeDescriptor)
         Glibc.close(descriptor)
     }
 }
 
 /// Monotonic time in nanoseconds (CLOCK_MONOTONIC), for deadlines.
-enum MonotonicTime {
-    static func now() -> UInt64 {
+package enum MonotonicTime {
+    package static func now() -> UInt64 {
         var spec = timespec()
         clock_gettime(CLOCK_MONOTONIC, &spec)
         return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
     }
 
     /// `duration` in nanoseconds, saturating.
-    static func nanoseconds(_ duration: Duration) -> UInt64 {
+    package static func nanoseconds(_ duration: Duration) -> UInt64 {
         let (seconds, attoseconds) = duration.components
         guard seconds >= 0 else { return 0 }
         return UInt64(seconds) &* 1_000_000_000 &+ UInt64(attoseconds / 1_000_000_000)

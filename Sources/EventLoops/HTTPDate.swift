@@ -1,12 +1,12 @@
 import Glibc
 
 /// IMF-fixdate (RFC 9110 §5.6.7), e.g. `Sun, 06 Nov 1994 08:49:37 GMT`, as bytes ready to send.
-enum HTTPDate {
+package enum HTTPDate {
     private static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// The current time formatted.
-    static func now() -> [UInt8] {
+    package static func now() -> [UInt8] {
         var seconds = time(nil)
         var parts = tm()
         gmtime_r(&seconds, &parts)

@@ -1,0 +1,55 @@
+internal import CPostgres
+
+/// Bound parameters laid out as libpq's `PQsendQueryParams` and `PQsendQueryPrepared` read them.
+enum PostgresParameters {
+    /// Calls `body` with the count, types, values, lengths and formats of `bindings`, valid during the call.
+    /// - Throws: `DatabaseError.invalidParameter` for a text value containing NUL.
+    static func with<R>(
+        _ bindings: [SQLBinding],
+        _ body: (
+            Int32, UnsafePointer<Oid>?, UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?,
+            UnsafePointer<Int32>?
+        ) throws -> R
+    ) throws -> R {
+        // Every value goes into one NUL-separated buffer; the four arrays libpq reads live on the stack.
+        var total = 0
+        for (index, binding) in bindings.enumerated() {
+            guard let bytes = binding.bytes else { continue }
+            // Text parameters are C strings: a NUL would silently cut the value short, so refuse it.
+            if !binding.isBinary, bytes.contains(0) {
+                throw DatabaseError(code: .invalidParameter, context: "parameter $\(index + 1) contains NUL")
+            }
+            total += bytes.count + 1
+        }
+        let storage = UnsafeMutablePointer<CChar>.allocate(capacity: max(total, 1))
+        defer { storage.deallocate() }
+        let count = bindings.count
+        return try withUnsafeTemporaryAllocation(of: Oid.self, capacity: count) { types in
+            try withUnsafeTemporaryAllocation(of: UnsafePointer<CChar>?.self, capacity: count) { values in
+                try withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * count) { sizes in
+                    var offset = 0
+                    for (index, binding) in bindings.enumerated() {
+                        types.initializeElement(at: index, to: Oid(binding.type.rawValue))
+                        sizes.initializeElement(at: count + index, to: binding.isBinary ? 1 : 0)
+                        guard let bytes = binding.bytes else {
+                            values.initializeElement(at: index, to: nil)
+                            sizes.initializeElement(at: index, to: 0)
+                            continue
+                        }
+                        let start = storage + offset
+                        bytes.withUnsafeBytes { source in
+                            UnsafeMutableRawBufferPointer(start: start, count: bytes.count).copyMemory(from: source)
+                        }
+                        start[bytes.count] = 0
+                        values.initializeElement(at: index, to: UnsafePointer(start))
+                        sizes.initializeElement(at: index, to: Int32(bytes.count))
+                        offset += bytes.count + 1
+                    }
+                    let lengths = sizes.baseAddress
+                    return try body(
+                        Int32(count), types.baseAddress, values.baseAddress, lengths, lengths.map { $0 + count })
+                }
+            }
+        }
+    }
+}

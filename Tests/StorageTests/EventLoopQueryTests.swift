@@ -1,0 +1,104 @@
+import EventLoops
+import Foundation
+import Storage
+import Synchronization
+import TestSupport
+import Testing
+
+/// Queries from tasks that run on event loops (as request handlers do): each is sent and waited for on the
+/// task's own loop, a pooled connection (pool of one) moves between loops at every query, large bodies go through libpq's non-blocking
+/// buffers both ways, and loops still exit at shutdown although pooled sockets stay registered on them.
+@Suite(.timeLimit(.minutes(3)))
+struct EventLoopQueryTests {
+    /// Two running loops, stopped (and awaited) when `body` returns.
+    private func withLoops(_ count: Int, _ body: ([EventLoop]) async throws -> Void) async throws {
+        let exited = Atomic<Int>(0)
+        let loops = (0..<count).map { index in
+            let loop = EventLoop()
+            loop.start(name: "test-loop-\(index)") { exited.add(1, ordering: .relaxed) }
+            return loop
+        }
+        do { try await body(loops) } catch {
+            loops.forEach { $0.stop() }
+            throw error
+        }
+        loops.forEach { $0.stop() }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while exited.load(ordering: .relaxed) < count, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        // A pooled connection's socket stays registered on the last loop it waited on, without keeping
+        // that loop alive once it is told to stop.
+        #expect(exited.load(ordering: .relaxed) == count, "an event loop did not exit after stop()")
+    }
+
+    @Test func oneConnectionMovesBetweenLoopsAndEachAnswerArrivesOnTheAskingLoop() async throws {
+        let test = try await PostgresTestCluster.shared.makeDatabase { $0.poolSize = 1 }
+        defer { test.database.close() }
+        try await withLoops(2) { loops in
+            for round in 0..<200 {
+                let loop = loops[round % 2]
+                let answer = try await withTaskExecutorPreference(loop) {
+                    let value = try await test.database.query("SELECT \(Int32(round)) + 1").first?.decode(Int.self, at: 0)
+                    // The task carries on on its own loop's thread, where the answer was waited for.
+                    #expect(EventLoop.current === loop)
+                    return value
+                }
+                #expect(answer == round + 1)
+            }
+            // And from a task on no loop (Storage's own loop waits for it) right after.
+            #expect(try await test.database.query("SELECT 7").first?.decode(Int.self, at: 0) == 7)
+        }
+    }
+
+    @Test func manyTasksOnTwoLoopsShareASmallPool() async throws {
+        let test = try await PostgresTestCluster.shared.makeDatabase { $0.poolSize = 3 }
+        defer { test.database.close() }
+        try await withLoops(2) { loops in
+            let sum = try await withThrowingTaskGroup(of: Int.self) { group in
+                for task in 0..<40 {
+                    group.addTask(executorPreference: loops[task % 2]) {
+                        var total = 0
+                        for step in 0..<25 {
+                            let value = Int32(task * 100 + step)
+                            total += try #require(
+                                try await test.database.query("SELECT \(value)::int8").first?.decode(Int.self, at: 0))
+                        }
+                        return total
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            let expected = (0..<40).reduce(0) { total, task in total + (0..<25).reduce(0) { $0 + task * 100 + $1 } }
+            #expect(sum == expected)
+        }
+    }
+
+    @Test func largeCopyAndLargeResultsCrossTheNonBlockingBuffers() async throws {
+        let test = try await PostgresTestCluster.shared.makeDatabase()
+        defer { test.database.close() }
+        try await test.database.execute("CREATE TABLE blobs_text (id int PRIMARY KEY, body text NOT NULL)")
+        // 2,000 rows of 8 KiB: 16 MiB of COPY data, far more than a socket buffer, so libpq's queue fills
+        // and the copy waits for the socket to drain.
+        let body = String(repeating: "abcdefgh", count: 1024)
+        try await withLoops(1) { loops in
+            try await withTaskExecutorPreference(loops[0]) {
+                let copied = try await test.database.withConnection { connection in
+                    try await connection.copy(
+                        into: "blobs_text", columns: ["id", "body"],
+                        rows: (1...2000).map { [SQLBinding(Int32($0)), SQLBinding(body)] })
+                }
+                #expect(copied == 2000)
+                // A 16 MiB answer arrives in many reads, each after a wait on the loop.
+                let rows = try await test.database.query("SELECT id, body FROM blobs_text ORDER BY id")
+                #expect(rows.count == 2000)
+                #expect(try rows.last?.decode(Int.self, at: 0) == 2000)
+                #expect(try rows.first?.decode(String.self, at: 1) == body)
+                // A 4 MiB parameter goes out the same way.
+                let big = String(repeating: "z", count: 4 << 20)
+                let length = try await test.database.query("SELECT length(\(big))").first?.decode(Int.self, at: 0)
+                #expect(length == 4 << 20)
+            }
+        }
+    }
+}

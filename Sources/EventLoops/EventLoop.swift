@@ -152,6 +152,10 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
         var buffers = Epoll.Buffers(capacity: 256)
         defer {
             buffers.deallocate()
+            // Only passive watches are left (pooled sockets); they hold the loop, so dropping them here
+            // breaks that cycle. Nothing is dispatched to them any more.
+            handlers.removeAll()
+            counted.removeAll()
             // The descriptors stay open until deinit: a late `execute` or `enqueue` from another thread
             // still writes to this loop's eventfd, never to a recycled descriptor number.
             remote.withLock {

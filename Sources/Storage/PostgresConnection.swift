@@ -289,33 +289,11 @@ final class PostgresConnection: @unchecked Sendable {
 
     private func consume(_ result: OpaquePointer?) throws -> QueryResult {
         guard let result else { throw consumeFailure(nil) }
-        defer { PQclear(result) }
-        if let failure = checkStatus(result) { throw failure }
-        let rowCount = Int(PQntuples(result))
-        let columnCount = Int(PQnfields(result))
-        var columns: [QueryResult.Column] = []
-        columns.reserveCapacity(columnCount)
-        for column in 0..<Int32(columnCount) {
-            columns.append(
-                QueryResult.Column(
-                    name: String(cString: PQfname(result, column)),
-                    type: PostgresType(rawValue: UInt32(PQftype(result, column)))))
+        if let failure = checkStatus(result) {
+            PQclear(result)
+            throw failure
         }
-        var cells: [String?] = []
-        cells.reserveCapacity(rowCount * columnCount)
-        for row in 0..<Int32(rowCount) {
-            for column in 0..<Int32(columnCount) {
-                if PQgetisnull(result, row, column) == 1 {
-                    cells.append(nil)
-                } else {
-                    let length = Int(PQgetlength(result, row, column))
-                    let bytes = UnsafeRawPointer(PQgetvalue(result, row, column)!)
-                    cells.append(String(decoding: UnsafeRawBufferPointer(start: bytes, count: length), as: UTF8.self))
-                }
-            }
-        }
-        let affected = Int(String(cString: PQcmdTuples(result))) ?? 0
-        return QueryResult(columns: columns, cells: cells, affectedRowCount: affected)
+        return QueryResult(taking: result)
     }
 
     private func consumeFailure(_ result: OpaquePointer?) -> DatabaseError {

@@ -11,7 +11,8 @@ enum PostgresParameters {
             UnsafePointer<Int32>?
         ) throws -> R
     ) throws -> R {
-        // Every value goes into one NUL-separated buffer; the four arrays libpq reads live on the stack.
+        // Every value goes into one NUL-separated buffer; it and the four arrays libpq reads are temporary
+        // allocations: on the stack when small (the usual few parameters), on the heap otherwise.
         var total = 0
         for (index, binding) in bindings.enumerated() {
             guard let bytes = binding.bytes else { continue }
@@ -21,8 +22,19 @@ enum PostgresParameters {
             }
             total += bytes.count + 1
         }
-        let storage = UnsafeMutablePointer<CChar>.allocate(capacity: max(total, 1))
-        defer { storage.deallocate() }
+        return try withUnsafeTemporaryAllocation(of: CChar.self, capacity: max(total, 1)) { storage in
+            try withArrays(bindings, storage: storage.baseAddress!, body)
+        }
+    }
+
+    private static func withArrays<R>(
+        _ bindings: [SQLBinding],
+        storage: UnsafeMutablePointer<CChar>,
+        _ body: (
+            Int32, UnsafePointer<Oid>?, UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?,
+            UnsafePointer<Int32>?
+        ) throws -> R
+    ) throws -> R {
         let count = bindings.count
         return try withUnsafeTemporaryAllocation(of: Oid.self, capacity: count) { types in
             try withUnsafeTemporaryAllocation(of: UnsafePointer<CChar>?.self, capacity: count) { values in

@@ -1,4 +1,10 @@
-/// The rows of a statement, copied out of libpq so that no C memory outlives the call.
+internal import CPostgres
+
+/// The rows of a statement: libpq's result (`PGresult`), read in place and freed with the last copy.
+///
+/// Nothing is copied up front: a value becomes a Swift `String` only when a row decodes it, so a lookup
+/// that reads one cell pays for one cell. libpq never changes a `PGresult` after handing it over, so
+/// reading it from any thread is safe (libpq §34.21, "Behavior in Threaded Programs").
 public struct QueryResult: Sendable, RandomAccessCollection {
     /// A result column.
     public struct Column: Sendable, Hashable {
@@ -8,32 +14,72 @@ public struct QueryResult: Sendable, RandomAccessCollection {
         public let type: PostgresType
     }
 
-    final class Storage: Sendable {
-        let columns: [Column]
-        /// Row-major text values; `nil` is SQL `NULL`.
-        let cells: [String?]
+    /// Owns the `PGresult`.
+    final class Storage: @unchecked Sendable {
+        let result: OpaquePointer
+        let rowCount: Int
+        let columnCount: Int
 
-        init(columns: [Column], cells: [String?]) {
-            self.columns = columns
-            self.cells = cells
+        init(_ result: OpaquePointer) {
+            self.result = result
+            rowCount = Int(PQntuples(result))
+            columnCount = Int(PQnfields(result))
         }
+
+        deinit { PQclear(result) }
+
+        func name(of column: Int) -> String { String(cString: PQfname(result, Int32(column))) }
+
+        func type(of column: Int) -> PostgresType { PostgresType(rawValue: UInt32(PQftype(result, Int32(column)))) }
+
+        /// The text of one cell; nil for SQL `NULL`.
+        func text(row: Int, column: Int) -> String? {
+            let row = Int32(row)
+            let column = Int32(column)
+            if PQgetisnull(result, row, column) == 1 { return nil }
+            let length = Int(PQgetlength(result, row, column))
+            let bytes = UnsafeRawBufferPointer(start: PQgetvalue(result, row, column), count: length)
+            return String(decoding: bytes, as: UTF8.self)
+        }
+
+        func isNull(row: Int, column: Int) -> Bool { PQgetisnull(result, Int32(row), Int32(column)) == 1 }
     }
 
     let storage: Storage
     /// Rows changed by `INSERT`, `UPDATE`, `DELETE`, `COPY`… (`PQcmdTuples`), 0 otherwise.
     public let affectedRowCount: Int
 
-    init(columns: [Column], cells: [String?], affectedRowCount: Int) {
-        storage = Storage(columns: columns, cells: cells)
-        self.affectedRowCount = affectedRowCount
+    /// Takes ownership of `result`, a successful one.
+    init(taking result: OpaquePointer) {
+        storage = Storage(result)
+        affectedRowCount = QueryResult.decimal(PQcmdTuples(result))
     }
 
     /// The result's columns.
-    public var columns: [Column] { storage.columns }
+    public var columns: [Column] {
+        (0..<storage.columnCount).map { Column(name: storage.name(of: $0), type: storage.type(of: $0)) }
+    }
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int { storage.columns.isEmpty ? 0 : storage.cells.count / storage.columns.count }
-    public subscript(position: Int) -> PostgresRow { PostgresRow(storage: storage, index: position) }
+    public var endIndex: Int { storage.columnCount == 0 ? 0 : storage.rowCount }
+    public subscript(position: Int) -> PostgresRow {
+        precondition(position >= 0 && position < endIndex, "row index out of range")
+        return PostgresRow(storage: storage, index: position)
+    }
+
+    /// A non-negative decimal C string as libpq's `PQcmdTuples` gives it ("" when there is no count).
+    private static func decimal(_ text: UnsafePointer<CChar>?) -> Int {
+        guard var pointer = text else { return 0 }
+        var value = 0
+        while case let digit = Int(pointer.pointee) - 48, (0...9).contains(digit) {
+            let (product, overflowA) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflowB) = product.addingReportingOverflow(digit)
+            guard !overflowA, !overflowB else { return 0 }
+            value = sum
+            pointer += 1
+        }
+        return value
+    }
 }
 
 /// One row of a `QueryResult`, decoded column by column into Swift types.
@@ -45,23 +91,22 @@ public struct PostgresRow: Sendable {
     /// - Throws: `DatabaseError` `.decoding` when the column is absent, `NULL` for a non-optional `T`, of
     ///   an incompatible type or malformed. The error names the column, never its value.
     public func decode<T: SQLDecodable>(_ type: T.Type = T.self, at column: Int) throws -> T {
-        let columns = storage.columns
-        guard column >= 0, column < columns.count else {
+        guard column >= 0, column < storage.columnCount else {
             throw DatabaseError(code: .decoding, context: "no column at index \(column)")
         }
-        let text = storage.cells[index * columns.count + column]
+        let columnType = storage.type(of: column)
         do {
-            return try T(sqlText: text, type: columns[column].type)
+            return try T(sqlText: storage.text(row: index, column: column), type: columnType)
         } catch let error as SQLDecodingFailure {
             throw DatabaseError(
-                code: .decoding, column: columns[column].name,
-                context: "cannot decode \(columns[column].type) as \(T.self): \(error.reason)")
+                code: .decoding, column: storage.name(of: column),
+                context: "cannot decode \(columnType) as \(T.self): \(error.reason)")
         }
     }
 
     /// The value of the column named `name` as `T`.
     public func decode<T: SQLDecodable>(_ type: T.Type = T.self, named name: String) throws -> T {
-        guard let column = storage.columns.firstIndex(where: { $0.name == name }) else {
+        guard let column = (0..<storage.columnCount).first(where: { storage.name(of: $0) == name }) else {
             throw DatabaseError(code: .decoding, column: name, context: "no such column")
         }
         return try decode(type, at: column)
@@ -69,6 +114,7 @@ public struct PostgresRow: Sendable {
 
     /// Whether column `column` is SQL `NULL`.
     public func isNull(at column: Int) -> Bool {
-        storage.cells[index * storage.columns.count + column] == nil
+        precondition(column >= 0 && column < storage.columnCount, "column index out of range")
+        return storage.isNull(row: index, column: column)
     }
 }

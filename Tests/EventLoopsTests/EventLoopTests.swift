@@ -101,9 +101,12 @@ struct EventLoopTests {
     @Test func readinessWhileNobodyWaitsIsKeptForTheNextWaitWithoutSpinning() async throws {
         let running = RunningLoop(name: "watch-idle")
         let (ours, peer) = try socketPair()
+        // The peer is closed half-way; closing its number again at the end would close whatever file a
+        // concurrent test opened under it since (tests run in parallel in one process).
+        var peerIsOpen = true
         defer {
             close(ours)
-            close(peer)
+            if peerIsOpen { close(peer) }
         }
         let watch = SocketWatch(fd: ours)
         let loop = running.loop
@@ -129,6 +132,7 @@ struct EventLoopTests {
         }
         // The peer hangs up while nobody waits: reported once, then silent until the next wait.
         close(peer)
+        peerIsOpen = false
         try await Task.sleep(for: .milliseconds(50))
         await withTaskExecutorPreference(loop) {
             await watch.wait(for: Epoll.readable, on: loop)

@@ -8,7 +8,7 @@
 // once as a prepared statement (against `pgbench -S -M prepared`) and once as a plain query with bound
 // parameters (extended protocol, unnamed statement).
 //
-// Usage: storage-bench --url LIBPQ_URI --clients N --loops L --duration SECONDS --rows R
+// Usage: storage-bench --url LIBPQ_URI --clients N --loops L --duration SECONDS --rows R [--only prepared]
 // Prints: RESULT tps=<prepared> tps_params=<plain> queries=<prepared count>
 
 import EventLoops
@@ -27,6 +27,8 @@ struct Options {
     var loops = 1
     var duration = 10
     var rows = 1_000_000
+    /// Whether the plain-parameters run follows the prepared one (`--only prepared` skips it, for profiling).
+    var runsParameters = true
 
     init(_ arguments: [String]) throws {
         var iterator = arguments.dropFirst().makeIterator()
@@ -38,6 +40,7 @@ struct Options {
             case "--loops": loops = Int(value) ?? 0
             case "--duration": duration = Int(value) ?? 0
             case "--rows": rows = Int(value) ?? 0
+            case "--only" where value == "prepared": runsParameters = false
             default: throw BenchError(description: "unknown option \(flag)")
             }
         }
@@ -130,7 +133,9 @@ do {
         try await group.waitForAll()
     }
     let prepared = try await measure(database, loops: loops, options: options, mode: .prepared)
-    let parameters = try await measure(database, loops: loops, options: options, mode: .parameters)
+    let parameters =
+        options.runsParameters
+        ? try await measure(database, loops: loops, options: options, mode: .parameters) : (perSecond: 0, count: 0)
     database.close()
     loops.forEach { $0.stop() }
     print(

@@ -19,6 +19,10 @@ package final class SocketWatch: @unchecked Sendable {
     /// A watch for `fd`; nothing is registered until the first wait.
     package init(fd: Int32) { self.fd = fd }
 
+    /// The loop the socket is registered on, if any (read by whoever holds the socket, or under the lock
+    /// of whoever lends it).
+    package var loop: EventLoop? { registration?.loop }
+
     /// Suspends the calling task until the socket is ready for `events` (`Epoll.readable`,
     /// `Epoll.writable`), or was since the last wait; hang-ups and errors count as ready, so the caller's
     /// next read or write sees them. A spurious return is possible: callers read or write, and wait again

@@ -1,4 +1,5 @@
 import Dispatch
+import EventLoops
 import Synchronization
 
 /// The bounded pool behind `Database`: at most `size` connections, lent one caller at a time.
@@ -19,10 +20,15 @@ final class ConnectionPool: Sendable {
     }
 
     /// Takes an idle connection, the right to open one, or waits for either until the acquire timeout.
+    /// - Parameter loop: The caller's event loop: an idle connection whose socket waits on it is lent
+    ///   first, so its socket need not move to another loop (two `epoll_ctl` and a cross-thread wake-up).
     @inline(__always)
-    func acquire() async throws -> Lease {
+    func acquire(on loop: EventLoop?) async throws -> Lease {
         // The usual case under load, without a continuation or a cancellation handler.
-        switch state.withLock({ $0.acquireWithoutWaiting() }) {
+        let lease = state.withLock { state in
+            loop == nil ? state.acquireWithoutWaiting() : state.acquireWithoutWaiting { $0.isWatched(on: loop) }
+        }
+        switch lease {
         case .lease(let lease): return lease
         case .failClosed: throw DatabaseError(code: .poolClosed)
         case .wait, nil: return try await acquireWaiting()

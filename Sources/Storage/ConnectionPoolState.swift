@@ -43,8 +43,11 @@ struct ConnectionPoolState<Connection, Waiter> {
 
     /// A caller wants a connection now: a lease or `.failClosed`, or nil when it would have to wait.
     /// Never overtakes a waiter: while one waits, nothing is idle and no slot is free.
-    mutating func acquireWithoutWaiting() -> AcquireAction? {
+    /// - Parameter preferred: Picks, among idle connections, those the caller would rather have (the
+    ///   most recently returned of them is lent); any idle one otherwise, the most recently returned.
+    mutating func acquireWithoutWaiting(preferring preferred: (Connection) -> Bool = { _ in true }) -> AcquireAction? {
         if isClosed { return .failClosed }
+        if let index = idle.lastIndex(where: preferred) { return .lease(.connection(idle.remove(at: index))) }
         if let connection = idle.popLast() { return .lease(.connection(connection)) }
         if openCount < size {
             openCount += 1

@@ -1,3 +1,4 @@
+import EventLoops
 public import Logging
 
 /// PostgreSQL through a bounded pool of libpq connections, lent through closures.
@@ -69,11 +70,15 @@ public final class Database: Sendable {
     @discardableResult
     public func withConnection<T: Sendable>(_ body: (DatabaseConnection) async throws -> T) async throws -> T {
         let raw = try await acquire()
-        let connection = DatabaseConnection(raw: raw)
-        let result: Result<T, any Error>
-        do { result = .success(try await body(connection)) } catch { result = .failure(error) }
+        let value: T
+        do {
+            value = try await body(DatabaseConnection(raw: raw))
+        } catch {
+            await giveBack(raw)
+            throw error
+        }
         await giveBack(raw)
-        return try result.get()
+        return value
     }
 
     /// Runs `body` in a transaction, committed when it returns and rolled back when it throws.
@@ -129,7 +134,7 @@ public final class Database: Sendable {
     // MARK: - Lending
 
     private func acquire() async throws -> PostgresConnection {
-        switch try await pool.acquire() {
+        switch try await pool.acquire(on: EventLoop.current) {
         case .connection(let connection):
             if try await isHealthy(connection) { return connection }
             logger.debug("dropping a connection the server closed")

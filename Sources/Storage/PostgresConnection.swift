@@ -97,6 +97,10 @@ final class PostgresConnection: @unchecked Sendable {
         return status == PQPING_OK
     }
 
+    /// Whether the socket waits on `loop` (it last waited there). Read by the pool, under its lock, while
+    /// the connection is idle.
+    func isWatched(on loop: EventLoop?) -> Bool { socket.loop === loop }
+
     /// Whether the connection is unusable (the server closed it, or the socket broke).
     var isBroken: Bool { PQstatus(handle) != CONNECTION_OK }
 

@@ -42,6 +42,22 @@ struct ConnectionPoolStateTests {
         guard case .failClosed = state.acquireWithoutWaiting() else { Issue.record("closed pool lent"); return }
     }
 
+    @Test func aPreferredIdleConnectionIsLentFirstElseTheLastReturned() {
+        var state = State(size: 3)
+        for _ in 0..<3 { _ = state.acquireWithoutWaiting() }
+        for connection in ["loop1-a", "loop2-a", "loop1-b"] { _ = state.release(connection) }
+        // A caller on loop 2 gets loop 2's connection although two were returned after it.
+        guard case .lease(.connection("loop2-a")) = state.acquireWithoutWaiting(preferring: { $0.hasPrefix("loop2") })
+        else { Issue.record("the preferred connection was not lent"); return }
+        // Among several preferred, the most recently returned; with none preferred, the last returned.
+        guard case .lease(.connection("loop1-b")) = state.acquireWithoutWaiting(preferring: { $0.hasPrefix("loop1") })
+        else { Issue.record("the most recent preferred connection was not lent"); return }
+        guard case .lease(.connection("loop1-a")) = state.acquireWithoutWaiting(preferring: { $0.hasPrefix("loop3") })
+        else { Issue.record("an idle connection was not lent when none is preferred"); return }
+        #expect(state.idle.isEmpty)
+        #expect(state.acquireWithoutWaiting(preferring: { _ in true }) == nil)
+    }
+
     @Test func releasedConnectionGoesToTheLongestWaiterElseIdle() {
         var state = State(size: 1)
         _ = state.acquire(id: 1, waiter: "a")

@@ -67,6 +67,10 @@ wait_http() {
 # Builds the named products of the benchmarks package in release mode; sets BIN to their folder.
 build_products() {
     local product
+    # SwiftPM keeps the build plan of a path dependency (the portal) when only that package's manifest
+    # changed, so new compiler settings there would not reach the benchmarks: always plan afresh (cheap;
+    # compiling stays incremental).
+    rm -f "$BENCH_DIR"/.build/release.yaml "$BENCH_DIR"/.build/*/release/description.json
     for product in "$@"; do
         log "building $product (release)"
         swift build -c release --package-path "$BENCH_DIR" --product "$product" >"$WORK/build-$product.log" 2>&1 && continue

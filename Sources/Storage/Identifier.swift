@@ -20,11 +20,16 @@ public enum Identifier {
 enum CopyText {
     /// Appends one value; `false` when it cannot be sent (a NUL in text).
     static func append(_ binding: SQLBinding, to buffer: inout [UInt8]) -> Bool {
-        guard let bytes = binding.bytes else {
-            buffer.append(contentsOf: [92, 78])  // \N
-            return true
-        }
-        if binding.isBinary {
+        binding.withBytes { append(bytes: $0, isBinary: binding.isBinary, to: &buffer) } ?? appendNull(to: &buffer)
+    }
+
+    private static func appendNull(to buffer: inout [UInt8]) -> Bool {
+        buffer.append(contentsOf: [92, 78])  // \N
+        return true
+    }
+
+    private static func append(bytes: UnsafeRawBufferPointer, isBinary: Bool, to buffer: inout [UInt8]) -> Bool {
+        if isBinary {
             // bytea: hex form `\x…`, whose backslash must itself be escaped in COPY text.
             buffer.append(contentsOf: [92, 92, 120])
             let digits = Array("0123456789abcdef".utf8)

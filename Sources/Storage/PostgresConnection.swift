@@ -125,7 +125,11 @@ final class PostgresConnection: @unchecked Sendable {
     /// Runs one statement with bound parameters (extended protocol, text results).
     func execute(_ sql: SQL) async throws -> QueryResult {
         try PostgresParameters.with(sql.bindings) { count, types, values, lengths, formats in
-            try sent(PQsendQueryParams(handle, sql.text, count, types, values, lengths, formats, 0))
+            // `withCString` lends a native string's own NUL-terminated buffer; passing the String itself
+            // would copy it into a new array on every call.
+            try sql.text.withCString { text in
+                try sent(PQsendQueryParams(handle, text, count, types, values, lengths, formats, 0))
+            }
         }
         return try await singleResult()
     }
@@ -139,7 +143,9 @@ final class PostgresConnection: @unchecked Sendable {
             prepared.insert(statement.name)
         }
         try PostgresParameters.with(bindings) { count, _, values, lengths, formats in
-            try sent(PQsendQueryPrepared(handle, statement.name, count, values, lengths, formats, 0))
+            try statement.name.withCString { name in
+                try sent(PQsendQueryPrepared(handle, name, count, values, lengths, formats, 0))
+            }
         }
         return try await singleResult()
     }

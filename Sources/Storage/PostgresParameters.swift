@@ -15,12 +15,15 @@ enum PostgresParameters {
         // allocations: on the stack when small (the usual few parameters), on the heap otherwise.
         var total = 0
         for (index, binding) in bindings.enumerated() {
-            guard let bytes = binding.bytes else { continue }
             // Text parameters are C strings: a NUL would silently cut the value short, so refuse it.
-            if !binding.isBinary, bytes.contains(0) {
+            let checked = binding.withBytes { bytes in
+                (count: bytes.count, isValid: binding.isBinary || !bytes.contains(0))
+            }
+            guard let checked else { continue }
+            guard checked.isValid else {
                 throw DatabaseError(code: .invalidParameter, context: "parameter $\(index + 1) contains NUL")
             }
-            total += bytes.count + 1
+            total += checked.count + 1
         }
         return try withUnsafeTemporaryAllocation(of: CChar.self, capacity: max(total, 1)) { storage in
             try withArrays(bindings, storage: storage.baseAddress!, body)
@@ -43,19 +46,20 @@ enum PostgresParameters {
                     for (index, binding) in bindings.enumerated() {
                         types.initializeElement(at: index, to: Oid(binding.type.rawValue))
                         sizes.initializeElement(at: count + index, to: binding.isBinary ? 1 : 0)
-                        guard let bytes = binding.bytes else {
+                        let start = storage + offset
+                        let copied = binding.withBytes { source in
+                            UnsafeMutableRawBufferPointer(start: start, count: source.count).copyMemory(from: source)
+                            return source.count
+                        }
+                        guard let copied else {
                             values.initializeElement(at: index, to: nil)
                             sizes.initializeElement(at: index, to: 0)
                             continue
                         }
-                        let start = storage + offset
-                        bytes.withUnsafeBytes { source in
-                            UnsafeMutableRawBufferPointer(start: start, count: bytes.count).copyMemory(from: source)
-                        }
-                        start[bytes.count] = 0
+                        start[copied] = 0
                         values.initializeElement(at: index, to: UnsafePointer(start))
-                        sizes.initializeElement(at: index, to: Int32(bytes.count))
-                        offset += bytes.count + 1
+                        sizes.initializeElement(at: index, to: Int32(copied))
+                        offset += copied + 1
                     }
                     let lengths = sizes.baseAddress
                     return try body(

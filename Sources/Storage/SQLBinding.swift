@@ -7,23 +7,64 @@ public import Foundation
 public struct SQLBinding: Sendable, CustomStringConvertible {
     /// The parameter's declared type.
     public var type: PostgresType
-    /// The value's bytes in the format given by `isBinary`; `nil` is SQL `NULL`.
-    public var bytes: [UInt8]?
     /// Whether `bytes` use the binary format (only for `bytea`); the text format otherwise.
     public var isBinary: Bool
+    /// The value as it was given: text stays a `String` (a short one lives inline, with no allocation),
+    /// so binding a number or a short code costs no byte array.
+    private var value: Value
+
+    private enum Value {
+        case null
+        case text(String)
+        case bytes([UInt8])
+    }
 
     /// Creates a binding from raw parts.
     public init(type: PostgresType, bytes: [UInt8]?, isBinary: Bool = false) {
         self.type = type
-        self.bytes = bytes
         self.isBinary = isBinary
+        self.value = bytes.map(Value.bytes) ?? .null
+    }
+
+    /// A text-format binding of `text`'s UTF-8.
+    init(type: PostgresType, text: String) {
+        self.type = type
+        self.isBinary = false
+        self.value = .text(text)
     }
 
     /// Creates a binding of any bindable value.
     public init(_ value: some SQLBindable) { self = value.sqlBinding }
 
+    /// The value's bytes in the format given by `isBinary`; `nil` is SQL `NULL`.
+    public var bytes: [UInt8]? {
+        get {
+            switch value {
+            case .null: nil
+            case .text(let text): Array(text.utf8)
+            case .bytes(let bytes): bytes
+            }
+        }
+        set { value = newValue.map(Value.bytes) ?? .null }
+    }
+
+    /// Calls `body` with the value's bytes in place; nil, without calling it, for SQL `NULL`.
+    func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R? {
+        switch value {
+        case .null:
+            return nil
+        case .text(var text):
+            return try text.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
+        case .bytes(let bytes):
+            return try bytes.withUnsafeBytes(body)
+        }
+    }
+
     /// Says only the type: bound values may be personal data and are never printed.
-    public var description: String { "SQLBinding(\(type), \(bytes == nil ? "null" : "<redacted>"))" }
+    public var description: String {
+        if case .null = value { return "SQLBinding(\(type), null)" }
+        return "SQLBinding(\(type), <redacted>)"
+    }
 }
 
 /// A Swift value that can be bound as a statement parameter.
@@ -36,7 +77,7 @@ public protocol SQLBindable: Sendable {
 
 extension SQLBindable {
     func textBinding(_ text: String) -> SQLBinding {
-        SQLBinding(type: Self.sqlType, bytes: Array(text.utf8))
+        SQLBinding(type: Self.sqlType, text: text)
     }
 }
 

@@ -7,10 +7,13 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
     .enableUpcomingFeature("InternalImportsByDefault"),
-    // Nonisolated async functions run where their caller runs (SE-0461): no executor hop on every call, so a
-    // handler's query stays on its event loop's thread without a `swift_task_switch` per call level.
-    .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
 ]
+
+/// For the libraries on the query path: a nonisolated async function runs where its caller runs (SE-0461),
+/// so a handler's query pays no executor hop (`swift_task_switch`) per call level. Not for HTTPServer or the
+/// test support, whose `withTaskExecutorPreference { … }` blocks must move synchronous code onto a loop or
+/// a blocking executor, which a nonisolated(nonsending) closure would not do before its first suspension.
+let callerIsolatedSettings = strictSettings + [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
 
 let package = Package(
     name: "portal",
@@ -43,7 +46,7 @@ let package = Package(
 
         // epoll event loops that are also Swift task executors: HTTPServer's connections and Storage's
         // PostgreSQL sockets are driven by the same loops, so a query from a handler costs no thread hop.
-        .target(name: "EventLoops", dependencies: ["CLinux"], swiftSettings: strictSettings),
+        .target(name: "EventLoops", dependencies: ["CLinux"], swiftSettings: callerIsolatedSettings),
 
         // SHA-256 and HMAC-SHA256 over OpenSSL, shared by DICOM (pseudonyms) and Storage (blobs).
         .target(name: "Hashing", dependencies: ["COpenSSL"], swiftSettings: strictSettings),
@@ -69,7 +72,7 @@ let package = Package(
             dependencies: [
                 "CPostgres", "EventLoops", "Models", "Hashing", .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strictSettings),
+            swiftSettings: callerIsolatedSettings),
 
         .executableTarget(
             name: "Portal",

@@ -15,9 +15,6 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
     .enableUpcomingFeature("InternalImportsByDefault"),
-    // Nonisolated async functions run where their caller runs (SE-0461): no executor hop on every call, so a
-    // handler's query stays on its event loop's thread without a `swift_task_switch` per call level.
-    .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
 ]
 
 let package = Package(

@@ -6,8 +6,9 @@ import TestSupport
 import Testing
 
 /// Queries from tasks that run on event loops (as request handlers do): each is sent and waited for on the
-/// task's own loop, a pooled connection (pool of one) moves between loops at every query, large bodies go through libpq's non-blocking
-/// buffers both ways, and loops still exit at shutdown although pooled sockets stay registered on them.
+/// task's own loop, a pooled connection (pool of one) moves between loops at every query, an idle connection
+/// already watched on the caller's loop is lent first, large bodies go through libpq's non-blocking buffers
+/// both ways, and loops still exit at shutdown although pooled sockets stay registered on them.
 @Suite(.timeLimit(.minutes(3)))
 struct EventLoopQueryTests {
     /// Two running loops, stopped (and awaited) when `body` returns.
@@ -48,6 +49,40 @@ struct EventLoopQueryTests {
             }
             // And from a task on no loop (Storage's own loop waits for it) right after.
             #expect(try await test.database.query("SELECT 7").first?.decode(Int.self, at: 0) == 7)
+        }
+    }
+
+    @Test func anIdleConnectionAlreadyWatchedOnTheCallersLoopIsLentFirst() async throws {
+        let test = try await PostgresTestCluster.shared.makeDatabase { $0.poolSize = 2 }
+        defer { test.database.close() }
+        try await withLoops(2) { loops in
+            // One connection per loop, both held at once so the pool opens two; loop 1's comes back last.
+            let holding = HeldCount()
+            let pids = try await withThrowingTaskGroup(of: (Int, Int32).self) { group in
+                for index in 0..<2 {
+                    group.addTask(executorPreference: loops[index]) {
+                        try await test.database.withConnection { connection in
+                            let pid = try await connection.query("SELECT pg_backend_pid()").first?.decode(Int32.self, at: 0)
+                            holding.value.add(1, ordering: .relaxed)
+                            while holding.value.load(ordering: .relaxed) < 2 { try await Task.sleep(for: .milliseconds(5)) }
+                            if index == 1 { try await Task.sleep(for: .milliseconds(50)) }
+                            return (index, try #require(pid))
+                        }
+                    }
+                }
+                var pids: [Int: Int32] = [:]
+                for try await (index, pid) in group { pids[index] = pid }
+                return pids
+            }
+            #expect(pids[0] != pids[1])
+            // The most recently returned connection is loop 1's, yet loop 0 gets its own back, and so on.
+            for round in 0..<6 {
+                let index = round % 2
+                let pid = try await withTaskExecutorPreference(loops[index]) {
+                    try await test.database.query("SELECT pg_backend_pid()").first?.decode(Int32.self, at: 0)
+                }
+                #expect(pid == pids[index], "round \(round): the connection of the other loop was lent")
+            }
         }
     }
 
@@ -101,4 +136,9 @@ struct EventLoopQueryTests {
             }
         }
     }
+}
+
+/// How many tasks hold a connection at once.
+private final class HeldCount: Sendable {
+    let value = Atomic<Int>(0)
 }

@@ -43,6 +43,9 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
     /// Whether `handlers[fd]` counts in `handlerCount` (keeps the loop alive at shutdown).
     private var counted: [Bool] = []
     package private(set) var handlerCount = 0
+    /// Tasks suspended until a passive watch reports (``waitBegan()``): they keep the loop running after
+    /// ``stop()``, or they would never be resumed.
+    private var pendingWaits = 0
     private var lastTick: UInt64 = 0
     /// The current `Date` field value, refreshed every tick (RFC 9110 §6.6.1). Loop thread only.
     package private(set) var date = HTTPDate.now()
@@ -122,6 +125,13 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
         deregister(fd)
     }
 
+    /// A task is now suspended until a passive watch (registered with `keepsLoopAlive: false`) reports: the
+    /// loop will not exit before the matching ``waitEnded()`` (loop thread only).
+    package func waitBegan() { pendingWaits += 1 }
+
+    /// The task of a ``waitBegan()`` was resumed (loop thread only).
+    package func waitEnded() { pendingWaits -= 1 }
+
     /// Calls `body` with every registered handler (loop thread only).
     package func forEachHandler(_ body: (any EventHandler) -> Void) {
         for handler in handlers { if let handler { body(handler) } }
@@ -185,7 +195,19 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
                 date = HTTPDate.now()
                 for handler in handlers { handler?.tick(now: now) }
             }
-            if isStopping && handlerCount == 0 && localJobs.isEmpty { break }
+            if isStopping && handlerCount == 0 && pendingWaits == 0 && localJobs.isEmpty, exitIfNothingArrived() {
+                break
+            }
+        }
+    }
+
+    /// Marks the loop as exited unless jobs or work were handed over since this round took them: those
+    /// are run first (a wait handed over by another thread must be armed, or its task is never resumed).
+    private func exitIfNothingArrived() -> Bool {
+        remote.withLock { remote in
+            guard remote.jobs.isEmpty && remote.work.isEmpty else { return false }
+            remote.hasExited = true
+            return true
         }
     }
 

@@ -7,7 +7,9 @@
 /// server closing an idle connection, say), the loop disarms it, so a level-triggered event cannot spin,
 /// and remembers it: the next wait returns at once. On the loop's own thread a wait is armed at once, and
 /// a task that prefers that loop resumes on it without leaving the thread; from any other thread the wait
-/// is handed to the loop.
+/// is handed to the loop. An idle registration never keeps a loop alive after `stop()`; a task suspended in
+/// a wait does, until the socket answers (a handler's query in flight at shutdown finishes, bounded by
+/// the statement timeout, instead of being stranded with its pooled connection).
 ///
 /// One wait at a time, by whoever holds the socket, hence `@unchecked Sendable`. Call ``close()`` before
 /// closing the descriptor.
@@ -105,6 +107,7 @@ package final class SocketWatch: @unchecked Sendable {
                 return
             }
             self.continuation = continuation
+            loop.waitBegan()
             arm(events)
         }
 
@@ -121,6 +124,7 @@ package final class SocketWatch: @unchecked Sendable {
 
         func handle(events: UInt32) {
             if let continuation = continuation.take() {
+                loop.waitEnded()
                 continuation.resume()
                 return
             }

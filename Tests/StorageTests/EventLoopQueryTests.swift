@@ -86,6 +86,30 @@ struct EventLoopQueryTests {
         }
     }
 
+    @Test func aLoopToldToStopFinishesTheQueryInFlightFirst() async throws {
+        let test = try await PostgresTestCluster.shared.makeDatabase { $0.poolSize = 1 }
+        defer { test.database.close() }
+        let exited = HeldCount()
+        let loop = EventLoop()
+        loop.start(name: "test-stopping-loop") { exited.value.add(1, ordering: .relaxed) }
+        // Stopped while the query waits for its answer on the loop: the pooled socket's watch alone does not
+        // keep a loop alive, but a task suspended in it does, or it would never be resumed.
+        let stopper = Task.detached {
+            try await Task.sleep(for: .milliseconds(200))
+            loop.stop()
+        }
+        let answer = try await withTaskExecutorPreference(loop) {
+            try await test.database.query("SELECT pg_sleep(0.6), 42").first?.decode(Int.self, at: 1)
+        }
+        try await stopper.value
+        #expect(answer == 42)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while exited.value.load(ordering: .relaxed) == 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(exited.value.load(ordering: .relaxed) == 1, "the loop did not exit once the query was answered")
+    }
+
     @Test func manyTasksOnTwoLoopsShareASmallPool() async throws {
         let test = try await PostgresTestCluster.shared.makeDatabase { $0.poolSize = 3 }
         defer { test.database.close() }

@@ -11,7 +11,8 @@ import Darwin
 /// The one private PostgreSQL cluster of a test process, started on first use in a temporary folder.
 ///
 /// Each test asks for its own database (`makeDatabase()`), named `test_<random>`, so tests run in parallel
-/// without seeing each other's rows. The cluster is stopped and its folder removed when the process exits.
+/// without seeing each other's rows. The cluster is stopped and its folder removed when the process exits;
+/// the next test process sweeps away the clusters of one that died first (`AbandonedClusters`).
 /// No mock: every storage test talks to a real server.
 public actor PostgresTestCluster {
     /// The cluster shared by every test of the process.
@@ -67,7 +68,9 @@ public actor PostgresTestCluster {
     }
 
     private static func startShared() async throws -> EmbeddedPostgres {
-        let directory = try TemporaryDirectory.make(prefix: "portal-pg-")
+        AbandonedClusters.sweep()
+        let directory = try TemporaryDirectory.make(prefix: AbandonedClusters.prefix)
+        try AbandonedClusters.claim(directory.path)
         let cluster = try await startPrivateCluster(in: directory)
         ExitCleanup.register(cluster: cluster, directory: directory)
         return cluster

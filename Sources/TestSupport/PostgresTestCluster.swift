@@ -12,7 +12,7 @@ import Darwin
 ///
 /// Each test asks for its own database (`makeDatabase()`), named `test_<random>`, so tests run in parallel
 /// without seeing each other's rows. The cluster is stopped and its folder removed when the process exits;
-/// the next test process sweeps away the clusters of one that died first (`AbandonedClusters`).
+/// the next test process sweeps away the folders and servers of one that died first (`AbandonedTestFolders`).
 /// No mock: every storage test talks to a real server.
 public actor PostgresTestCluster {
     /// The cluster shared by every test of the process.
@@ -68,9 +68,7 @@ public actor PostgresTestCluster {
     }
 
     private static func startShared() async throws -> EmbeddedPostgres {
-        AbandonedClusters.sweep()
-        let directory = try TemporaryDirectory.make(prefix: AbandonedClusters.prefix)
-        try AbandonedClusters.claim(directory.path)
+        let directory = try TemporaryDirectory.make(prefix: "portal-pg-")
         let cluster = try await startPrivateCluster(in: directory)
         ExitCleanup.register(cluster: cluster, directory: directory)
         return cluster
@@ -99,6 +97,7 @@ enum ExitCleanup {
             // PostgreSQL removes postmaster.pid as the last step of its shutdown.
             for _ in 0..<750 where access(pidFile, F_OK) == 0 { usleep(20_000) }
             try? FileManager.default.removeItem(atPath: folder)
+            AbandonedTestFolders.release(folder)
         }
     }
 }

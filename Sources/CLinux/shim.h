@@ -1,11 +1,17 @@
 #ifndef PORTAL_CLINUX_SHIM_H
 #define PORTAL_CLINUX_SHIM_H
-// Linux calls the Glibc Swift module does not export: epoll(7), eventfd(2), accept4(2).
+// Linux calls the Glibc Swift module does not export: epoll(7), eventfd(2), accept4(2), pthread_setname_np(3).
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 
 extern int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);
+extern int pthread_setname_np(unsigned long thread, const char *name);
+extern unsigned long pthread_self(void);
+
+/// Names the calling thread in the kernel (`comm`: 15 bytes and a NUL; longer names are refused, so the
+/// caller truncates).
+static inline int portal_set_thread_name(const char *name) { return pthread_setname_np(pthread_self(), name); }
 
 static inline int portal_accept_nonblocking(int fd) {
     return accept4(fd, (struct sockaddr *)0, (socklen_t *)0, SOCK_NONBLOCK | SOCK_CLOEXEC);

@@ -65,6 +65,16 @@ struct EventLoopTests {
         return user + system
     }
 
+    @Test func theLoopThreadCarriesTheLoopsNameInTheKernel() async throws {
+        let running = RunningLoop(name: "named-loop-with-a-long-name")
+        let name = try await withTaskExecutorPreference(running.loop) {
+            try String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)
+        }
+        // Linux keeps 15 bytes of a thread's name.
+        #expect(name.trimmingCharacters(in: .newlines) == "named-loop-with")
+        #expect(try await running.stopAndWait())
+    }
+
     @Test func aWatchResumesOnItsLoopAgainAndAgainAndMovesBetweenLoops() async throws {
         let first = RunningLoop(name: "watch-a")
         let second = RunningLoop(name: "watch-b")

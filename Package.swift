@@ -57,6 +57,7 @@ let package = Package(
             dependencies: [
                 "COpenSSL", "CLinux", "EventLoops", .product(name: "Logging", package: "swift-log"),
             ],
+            exclude: ["README.md"],
             swiftSettings: strictSettings),
 
         // DICOM Part 10 reader/writer and PS3.15 de-identification: bytes in, bytes out.

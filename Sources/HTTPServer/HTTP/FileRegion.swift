@@ -34,6 +34,18 @@ public final class FileRegion: Sendable {
         self.length = min(length ?? size, size - self.offset)
     }
 
+    /// The part `offset ..< offset + length` of `region`'s file (clamped to the region), on a descriptor
+    /// of its own (dup(2)): each region closes only its own.
+    /// - Throws: ``OpenError``.
+    init(narrowing region: FileRegion, offset: Int64, length: Int64) throws {
+        let descriptor = fcntl(region.descriptor, F_DUPFD_CLOEXEC, 0)
+        guard descriptor >= 0 else { throw OpenError(code: errno) }
+        let end = region.offset + region.length
+        self.descriptor = descriptor
+        self.offset = min(max(region.offset, offset), end)
+        self.length = min(max(0, length), end - self.offset)
+    }
+
     deinit { close(descriptor) }
 
     /// Reads up to `buffer.count` bytes at `position` (pread(2)); 0 at the end of the file, -1 on error.

@@ -43,7 +43,7 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
     private var handlers: [(any EventHandler)?] = []
     /// Whether `handlers[fd]` counts in `handlerCount` (keeps the loop alive at shutdown).
     private var counted: [Bool] = []
-    package private(set) var handlerCount = 0
+    private var handlerCount = 0
     /// Tasks suspended until a passive watch reports (``waitBegan()``): they keep the loop running after
     /// ``stop()``, or they would never be resumed.
     private var pendingWaits = 0
@@ -170,12 +170,6 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
             // breaks that cycle. Nothing is dispatched to them any more.
             handlers.removeAll()
             counted.removeAll()
-            // The descriptors stay open until deinit: a late `execute` or `enqueue` from another thread
-            // still writes to this loop's eventfd, never to a recycled descriptor number.
-            remote.withLock {
-                $0.hasExited = true
-                $0.work.removeAll()
-            }
         }
         lastTick = MonotonicTime.now()
         while true {
@@ -207,6 +201,8 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
 
     /// Marks the loop as exited unless jobs or work were handed over since this round took them: those
     /// are run first (a wait handed over by another thread must be armed, or its task is never resumed).
+    /// Work handed over later is dropped (``execute(_:)``); the descriptors stay open until deinit, so a
+    /// late wake-up still writes to this loop's eventfd, never to a recycled descriptor number.
     private func exitIfNothingArrived() -> Bool {
         remote.withLock { remote in
             guard remote.jobs.isEmpty && remote.work.isEmpty else { return false }

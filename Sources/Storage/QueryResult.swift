@@ -1,4 +1,9 @@
 internal import CPostgres
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The rows of a statement: libpq's result (`PGresult`), read in place and freed with the last copy.
 ///
@@ -29,6 +34,13 @@ public struct QueryResult: Sendable, RandomAccessCollection {
         deinit { PQclear(result) }
 
         func name(of column: Int) -> String { String(cString: PQfname(result, Int32(column))) }
+
+        /// The first column named exactly `name` (no case folding, unlike `PQfnumber`), compared in place.
+        func column(named name: String) -> Int? {
+            name.withCString { name in
+                (0..<columnCount).first { strcmp(PQfname(result, Int32($0)), name) == 0 }
+            }
+        }
 
         func type(of column: Int) -> PostgresType { PostgresType(rawValue: UInt32(PQftype(result, Int32(column)))) }
 
@@ -106,7 +118,7 @@ public struct PostgresRow: Sendable {
 
     /// The value of the column named `name` as `T`.
     public func decode<T: SQLDecodable>(_ type: T.Type = T.self, named name: String) throws -> T {
-        guard let column = (0..<storage.columnCount).first(where: { storage.name(of: $0) == name }) else {
+        guard let column = storage.column(named: name) else {
             throw DatabaseError(code: .decoding, column: name, context: "no such column")
         }
         return try decode(type, at: column)

@@ -88,5 +88,9 @@ struct ValueCodingTests {
         #expect(error.code == .decoding)
         #expect(error.column == "label")
         #expect(!String(describing: error).contains("secret-value"))
+        // By name: exact, case included (no identifier folding), and an absent name is a decoding error.
+        #expect(try row.decode(String.self, named: "label") == "secret-value")
+        let absent = try #require(throws: DatabaseError.self) { try row.decode(String.self, named: "LABEL") }
+        #expect(absent.code == .decoding)
     }
 }

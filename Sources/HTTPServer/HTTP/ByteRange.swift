@@ -35,7 +35,6 @@ public enum ByteRangeDecision: Sendable, Equatable {
 
     /// `If-Range`: a strong entity tag equal to the current one, or the exact `Last-Modified` date.
     private static func ifRangeMatches(_ condition: String, entityTag: String?, lastModified: String?) -> Bool {
-        let condition = condition.trimmingOWS()
         if condition.hasPrefix("W/") { return false }
         if condition.hasPrefix("\"") {
             guard let entityTag, !entityTag.hasPrefix("W/") else { return false }
@@ -62,27 +61,33 @@ struct ByteRangeSpec: Equatable {
     /// Parses `bytes=…`; nil when the value is not one valid byte range (several ranges included).
     init?(parsing value: String) {
         guard value.utf8.count <= ByteRangeSpec.maximumLength else { return nil }
-        let value = value.trimmingOWS()
-        guard let equals = value.firstIndex(of: "="),
-            value[..<equals].lowercased() == "bytes"
-        else { return nil }
-        let set = value[value.index(after: equals)...].split(separator: ",", omittingEmptySubsequences: false)
-            .map { $0.trimmingOWS() }.filter { !$0.isEmpty }
-        guard set.count == 1, let dash = set[0].firstIndex(of: "-") else { return nil }
-        let firstText = set[0][..<dash]
-        let lastText = set[0][set[0].index(after: dash)...]
-        if firstText.isEmpty {
-            guard let suffix = ByteRangeSpec.digits(lastText) else { return nil }
-            kind = .suffix(suffix)
-        } else {
-            guard let first = ByteRangeSpec.digits(firstText) else { return nil }
-            if lastText.isEmpty {
-                kind = .from(first: first, last: nil)
-            } else {
-                guard let last = ByteRangeSpec.digits(lastText), last >= first else { return nil }
-                kind = .from(first: first, last: last)
-            }
+        var value = value
+        guard let kind = value.withUTF8({ ByteRangeSpec.parse($0) }) else { return nil }
+        self.kind = kind
+    }
+
+    private static func parse(_ value: UnsafeBufferPointer<UInt8>) -> Kind? {
+        guard let equals = value.firstIndex(of: UInt8(ascii: "=")) else { return nil }
+        var unitStart = 0
+        while unitStart < equals, ASCII.isWhitespace(value[unitStart]) { unitStart += 1 }
+        guard ASCII.equalsLowercase(UnsafeBufferPointer(rebasing: value[unitStart..<equals]), "bytes") else {
+            return nil
         }
+        // The range set is a list (RFC 9110 §5.6.1), split as the parser splits every list.
+        var count = 0
+        var only = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+        try? forEachListElement(UnsafeBufferPointer(rebasing: value[(equals + 1)...])) {
+            count += 1
+            only = $0
+        }
+        guard count == 1, let dash = only.firstIndex(of: UInt8(ascii: "-")) else { return nil }
+        let firstDigits = UnsafeBufferPointer(rebasing: only[..<dash])
+        let lastDigits = UnsafeBufferPointer(rebasing: only[(dash + 1)...])
+        if firstDigits.isEmpty { return digits(lastDigits).map(Kind.suffix) }
+        guard let first = digits(firstDigits) else { return nil }
+        if lastDigits.isEmpty { return .from(first: first, last: nil) }
+        guard let last = digits(lastDigits), last >= first else { return nil }
+        return .from(first: first, last: last)
     }
 
     /// The part of `length` bytes this range selects.
@@ -100,10 +105,10 @@ struct ByteRangeSpec: Equatable {
     }
 
     /// 1*DIGIT as a non-negative number, saturating at `Int64.max` (a position past any file).
-    private static func digits(_ text: Substring) -> Int64? {
-        guard !text.isEmpty else { return nil }
+    private static func digits(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard !bytes.isEmpty else { return nil }
         var value: Int64 = 0
-        for byte in text.utf8 {
+        for byte in bytes {
             guard (48...57).contains(byte) else { return nil }
             let (product, overflowA) = value.multipliedReportingOverflow(by: 10)
             let (sum, overflowB) = product.addingReportingOverflow(Int64(byte - 48))
@@ -142,18 +147,5 @@ extension Response {
                 detail: "The requested range starts at or past the end of the \(whole.length)-byte content.",
                 headers: ["Content-Range": "bytes */\(whole.length)", "Accept-Ranges": "bytes"])
         }
-    }
-}
-
-extension StringProtocol {
-    /// Without leading and trailing spaces and tabs (OWS, RFC 9110 §5.6.3).
-    fileprivate func trimmingOWS() -> SubSequence {
-        var start = startIndex
-        var end = endIndex
-        while start < end, self[start] == " " || self[start] == "\t" { start = index(after: start) }
-        while end > start, self[index(before: end)] == " " || self[index(before: end)] == "\t" {
-            end = index(before: end)
-        }
-        return self[start..<end]
     }
 }

@@ -6,11 +6,16 @@ import Testing
 @Suite struct DeidentificationActionTests {
     static let key = try! PseudonymisationKey(bytes: Array(repeating: 0x17, count: 32))
 
+    /// CT Image Storage, whose IOD (PS3.3 A.3) gives the attribute types of most tests.
+    static let ctImage = "1.2.840.10008.5.1.4.1.1.2"
+    /// Enhanced CT Image Storage (PS3.3 A.38), with the Enhanced General Equipment module.
+    static let enhancedCTImage = "1.2.840.10008.5.1.4.1.1.2.1"
+
     static func deidentify(
-        _ elements: [Element], configuration: Deidentifier.Configuration = .init()
+        _ elements: [Element], configuration: Deidentifier.Configuration = .init(), sopClass: String = ctImage
     ) throws -> DataSet {
         let deidentifier = Deidentifier(pseudonymiser: Pseudonymiser(key: key), configuration: configuration)
-        var dataSet = DataSet(elements)
+        var dataSet = DataSet([Element(tag: .sopClassUID, vr: .UI, string: sopClass)!] + elements)
         dataSet.set(Element(tag: .patientID, vr: .LO, string: "MRN-0001")!)
         return try deidentifier.deidentify(dataSet, centre: "C").dataSet
     }
@@ -39,8 +44,9 @@ import Testing
         #expect(out[Tag(0x0012, 0x0010)]?.string() == "ANONYMOUS")
         #expect(out[Tag(0x0040, 0xA121)]?.string() == "20000101")
         #expect(out[Tag(0x0040, 0xA123)]?.string() == "ANONYMOUS^")
-        // A D sequence keeps one empty item, never the original items.
-        #expect(out[Tag(0x0040, 0xA073)]?.items == [DataSet()])
+        // A D sequence keeps its items' structure with every value inside handled by its own row, so
+        // the Type 1 Verifying Observer Name stays present, as a dummy.
+        #expect(out[Tag(0x0040, 0xA073)]?.items == [DataSet([Self.text(Tag(0x0040, 0xA075), "ANONYMOUS^", .PN)])])
     }
 
     @Test func uidsAreReplacedByKeyedUUIDDerivedUIDs() throws {
@@ -62,7 +68,9 @@ import Testing
 
     @Test func deviceIdentityIsRemovedUnlessRetained() throws {
         let serial = Self.text(Tag(0x0018, 0x1000), "SN-998877")
-        #expect(try Self.deidentify([serial])[Tag(0x0018, 0x1000)] == nil)
+        #expect(try Self.deidentify([serial])[Tag(0x0018, 0x1000)] == nil)  // X/Z/D, Type 3 in CT: X
+        // Type 1 in the Enhanced General Equipment module of Enhanced CT: a dummy.
+        #expect(try Self.deidentify([serial], sopClass: Self.enhancedCTImage)[Tag(0x0018, 0x1000)]?.string() == "ANONYMOUS")
         var configuration = Deidentifier.Configuration()
         configuration.options.insert(.retainDeviceIdentity)
         let out = try Self.deidentify([serial], configuration: configuration)
@@ -71,13 +79,25 @@ import Testing
         #expect(codes?.contains("113109") == true)
     }
 
-    @Test func cleanDescriptorsKeepsOnlySafeListedValues() throws {
-        let configuration = Deidentifier.Configuration(safeDescriptorValues: ["CT CHEST"])
-        let out = try Self.deidentify(
-            [Self.text(Tag(0x0008, 0x1030), " ct chest "), Self.text(Tag(0x0008, 0x103E), "Smith follow-up")],
-            configuration: configuration)
-        #expect(out[Tag(0x0008, 0x1030)]?.string() == " ct chest")
-        #expect(out[Tag(0x0008, 0x103E)] == nil)
+    @Test func cleanDescriptorsKeepsDescriptionsWithoutTheirIdentifyingParts() throws {
+        let elements = [
+            Self.text(.patientName, "Smith^John", .PN), Self.text(.accessionNumber, "ACC-77", .SH),
+            Self.text(Tag(0x0008, 0x1030), "THORAX SANS INJECTION"),
+            Self.text(Tag(0x0008, 0x103E), "Smith follow-up 17/04/2021 ACC-77"),
+            Self.text(Tag(0x0018, 0x1030), "COVID HR 1mm"), Self.text(Tag(0x0020, 0x4000), "JOHN 8812345", .LT),
+        ]
+        let out = try Self.deidentify(elements)
+        #expect(out[Tag(0x0008, 0x1030)]?.string() == "THORAX SANS INJECTION")
+        #expect(out[Tag(0x0008, 0x103E)]?.string() == "follow-up")
+        #expect(out[Tag(0x0018, 0x1030)]?.string() == "COVID HR 1mm")
+        #expect(out[Tag(0x0020, 0x4000)] == nil)  // nothing but identity: the Basic Profile's X
+        // Removal stays available.
+        let removed = try Self.deidentify(elements, configuration: .init(descriptors: .removed))
+        #expect(removed[Tag(0x0008, 0x1030)] == nil)
+        // A safe-listed value is kept exactly.
+        let safe = try Self.deidentify(
+            [Self.text(Tag(0x0008, 0x1030), " ct chest ")], configuration: .init(safeDescriptorValues: ["CT CHEST"], descriptors: .removed))
+        #expect(safe[Tag(0x0008, 0x1030)]?.string() == " ct chest")
     }
 
     @Test func compoundActionsFollowTheAttributeType() throws {
@@ -93,7 +113,10 @@ import Testing
     }
 
     @Test func actionsApplyInsideSequences() throws {
-        let inner = DataSet([Self.text(.patientName, "Doe^John", .PN), Self.text(Tag(0x0008, 0x0100), "T-D3000", .SH)])
+        let inner = DataSet([
+            Self.text(.patientName, "Doe^John", .PN), Self.text(Tag(0x0008, 0x0100), "T-D3000", .SH),
+            Self.text(Tag(0x0008, 0x0102), "SRT", .SH),
+        ])
         let out = try Self.deidentify([Element(tag: Tag(0x0018, 0x9346), items: [inner])])
         let item = try #require(out[Tag(0x0018, 0x9346)]?.items?.first)
         #expect(item[.patientName]?.isEmpty == true)
@@ -131,7 +154,7 @@ import Testing
         #expect(out[.patientIdentityRemoved]?.string() == "YES")
         #expect(out[Tag(0x0028, 0x0303)]?.string() == "MODIFIED")
         let items = try #require(out[.deidentificationMethodCodeSequence]?.items)
-        #expect(items.compactMap { $0[Tag(0x0008, 0x0100)]?.string() } == ["113100", "113105", "113107", "113108"])
+        #expect(items.compactMap { $0[Tag(0x0008, 0x0100)]?.string() } == ["113100", "113103", "113104", "113105", "113107", "113108"])
         #expect(items.allSatisfy { $0[Tag(0x0008, 0x0102)]?.string() == "DCM" })
         #expect(out[.deidentificationMethod]?.strings()?.first == "PS3.15 E.1-1 2024b")
     }

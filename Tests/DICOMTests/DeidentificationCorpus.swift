@@ -6,8 +6,8 @@
 /// Each planted value is unique and recognisable in bytes: text is `<prefix><gggg><eeee>`, UIDs end in
 /// `.<prefix number>.<tag>`, dates are 1961-04-17, times carry the row number in their fraction. Sequences
 /// get one item holding a planted Patient's Name. The expectation for each row is worked out here from the
-/// table alone, independently of the engine: the value must be gone unless a selected option says K, or
-/// says C for a time of day (whole-day shifts keep times).
+/// table alone, independently of the engine: the value must be gone unless a selected option says K
+/// (dates and times are shifted, descriptions lose the planted digits).
 enum DeidentificationCorpus {
     /// The date planted in every DA and DT attribute.
     static let plantedDate = "19610417"
@@ -70,12 +70,9 @@ enum DeidentificationCorpus {
         return plants
     }
 
-    /// Whether the table keeps a row's value under `options`: some selected option says K, or says C for
-    /// a time of day.
+    /// Whether the table keeps a row's value under `options`: some selected option says K.
     static func remains(_ row: ConfidentialityProfile.Row, _ vr: VR, _ options: Set<ConfidentialityProfile.Option>) -> Bool {
-        let selected = row.options.filter { options.contains($0.key) }.map(\.value)
-        if selected.contains(.k) { return true }
-        return selected.contains(.c) && vr == .TM
+        row.options.contains { options.contains($0.key) && $0.value == .k }
     }
 
     /// A CT-like instance holding every plant, the plants again two sequence levels down, private elements

@@ -122,33 +122,54 @@ import Testing
         #expect(referenced?[Tag(0x0008, 0x1150)]?.string() == "1.2.840.10008.5.1.4.1.1.2")
     }
 
-    @Test func datesOfOnePatientShiftTogether() throws {
-        func instance(patient: String, study: String, birth: String) -> DataSet {
+    @Test func datesAndTimesOfOnePatientShiftTogether() throws {
+        func instance(patient: String, study: String, time: String, birth: String) -> DataSet {
             DataSet([
                 Element(tag: .studyDate, vr: .DA, string: study)!,
+                Element(tag: .studyTime, vr: .TM, string: time)!,
+                Element(tag: Tag(0x0008, 0x0021), vr: .DA, string: study)!,  // Series Date, no Series Time
                 Element(tag: .patientID, vr: .LO, string: patient)!,
                 Element(tag: .patientBirthDate, vr: .DA, string: birth)!,
-                Element(tag: Tag(0x0008, 0x002A), vr: .DT, string: study + "101500.25+0100")!,
+                Element(tag: Tag(0x0008, 0x002A), vr: .DT, string: study + time + "+0100")!,
             ])
         }
-        let january = try Self.deidentifier.deidentify(instance(patient: "P1", study: "20200115", birth: "19500101"), centre: "C")
-        let march = try Self.deidentifier.deidentify(instance(patient: "P1", study: "20200316", birth: "19500101"), centre: "C")
-        let other = try Self.deidentifier.deidentify(instance(patient: "P2", study: "20200115", birth: "19500101"), centre: "C")
-        let day = { (result: Deidentifier.Result) -> Int in
-            let text = Array(result.dataSet[.studyDate]!.string()!.utf8)
-            let n = { (r: Range<Int>) in r.reduce(0) { $0 * 10 + Int(text[$1] - 48) } }
-            return DateShifter.days(year: n(0..<4), month: n(4..<6), day: n(6..<8))
+        let january = try Self.deidentifier.deidentify(
+            instance(patient: "P1", study: "20200115", time: "101500.25", birth: "19500101"), centre: "C")
+        let march = try Self.deidentifier.deidentify(
+            instance(patient: "P1", study: "20200316", time: "235959", birth: "19500101"), centre: "C")
+        let other = try Self.deidentifier.deidentify(
+            instance(patient: "P2", study: "20200115", time: "101500.25", birth: "19500101"), centre: "C")
+        // Seconds since 1970 of a shifted Study Date and Study Time, as written.
+        func instant(_ result: Deidentifier.Result, date: DICOM.Tag = .studyDate, time: DICOM.Tag? = .studyTime) -> Int {
+            let d = Array(result.dataSet[date]!.string()!.utf8)
+            let n = { (text: [UInt8], r: Range<Int>) in r.reduce(0) { $0 * 10 + Int(text[$1] - 48) } }
+            var seconds = DateShifter.days(year: n(d, 0..<4), month: n(d, 4..<6), day: n(d, 6..<8)) * 86_400
+            if let time {
+                let t = Array(result.dataSet[time]!.string()!.utf8)
+                seconds += n(t, 0..<2) * 3600 + n(t, 2..<4) * 60 + n(t, 4..<6)
+            }
+            return seconds
         }
-        #expect(day(march) - day(january) == 61)
-        let originalJanuary = DateShifter.days(year: 2020, month: 1, day: 15)
-        let offset = Self.deidentifier.pseudonymiser.dateOffsetDays(for: january.pseudonym)
-        #expect(day(january) - originalJanuary == offset)
+        // The interval between two studies survives to the second, across midnight.
+        let originalInterval = (DateShifter.days(year: 2020, month: 3, day: 16) - DateShifter.days(year: 2020, month: 1, day: 15))
+            * 86_400 + (23 * 3600 + 59 * 60 + 59) - (10 * 3600 + 15 * 60)
+        #expect(instant(march) - instant(january) == originalInterval)
+        // The offset is the patient's: whole days plus a part of a day, the same for every value.
+        let pseudonymiser = Self.deidentifier.pseudonymiser
+        let offset = pseudonymiser.dateOffsetDays(for: january.pseudonym) * 86_400
+            + pseudonymiser.timeOfDayOffsetSeconds(for: january.pseudonym)
+        #expect(instant(january) - (DateShifter.days(year: 2020, month: 1, day: 15) * 86_400 + 10 * 3600 + 15 * 60) == offset)
         #expect(offset < 0)
-        #expect(day(other) != day(january))
+        #expect(instant(other) != instant(january))
+        // The time moved and kept its fraction; the DT moved exactly as the date and time did.
+        let time = january.dataSet[.studyTime]!.string()!
+        #expect(time != "101500.25" && time.hasSuffix(".25"))
+        #expect(january.dataSet[Tag(0x0008, 0x002A)]!.string()! == january.dataSet[.studyDate]!.string()! + time + "+0100")
+        // A date without its time moves by the whole days nearest to the offset.
+        let seriesDay = instant(january, date: Tag(0x0008, 0x0021), time: nil) / 86_400
+        let nearest = Int((Double(offset) / 86_400).rounded())
+        #expect(seriesDay - DateShifter.days(year: 2020, month: 1, day: 15) == nearest)
         // Birth date is Z in the Basic Profile and has no modified-dates column: it is emptied.
         #expect(january.dataSet[.patientBirthDate]?.isEmpty == true)
-        let dateTime = january.dataSet[Tag(0x0008, 0x002A)]!.string()!
-        #expect(dateTime.hasSuffix("101500.25+0100"))
-        #expect(dateTime.hasPrefix(january.dataSet[.studyDate]!.string()!))
     }
 }

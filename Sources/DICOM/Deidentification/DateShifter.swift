@@ -1,20 +1,42 @@
-/// Moves DA and DT values by whole days (PS3.15 E.3.6, Retain Longitudinal Temporal Information with
-/// Modified Dates), so that every shifted value is still a valid date and intervals between a patient's
-/// dates are unchanged.
+/// Moves a patient's dates and times by one fixed offset (PS3.15 E.3.6, Retain Longitudinal Temporal
+/// Information with Modified Dates), so that every shifted value is still a valid date or time and the
+/// intervals between a patient's values survive.
 ///
-/// Times of day are left as they are: a whole-day shift keeps every interval exact. Values that are not a
-/// full calendar date (e.g. a DT of year precision) cannot be shifted; the caller then falls back to the
-/// Basic Profile action.
+/// The offset is `days` (negative) plus `seconds` within a day, so it moves times of day too:
+/// - a DT with a time moves by the whole offset, exactly;
+/// - a TM moves by `seconds`; when it passes midnight, the date that goes with it in the same data set
+///   or item (Study Date with Study Time, Acquisition Date with Acquisition Time…) takes the carry, so the
+///   pair moves exactly as a DT would;
+/// - a DA without its time, and a DT of day precision, move by `wholeDays`, the whole number of days
+///   nearest to the offset.
+///
+/// Values that are not a full calendar date (a DT of year precision, say) cannot be shifted; the caller
+/// then applies the Basic Profile action instead.
 struct DateShifter: Sendable {
-    /// The shift in days (negative moves back in time).
+    /// The whole days of the offset (negative moves back in time).
     let days: Int
+    /// The part of the offset within a day, 0..<86400 seconds, added to `days`.
+    let seconds: Int
 
-    /// A DA value (possibly multi-valued or a range `A-B`, PS3.5 Table 6.2-1) shifted; `nil` if any
-    /// part is not a valid date. The ACR-NEMA form `YYYY.MM.DD` is read and written back as `YYYYMMDD`.
-    func shiftedDA(_ text: String) -> String? {
+    static let secondsPerDay = 86_400
+
+    init(days: Int, seconds: Int = 0) {
+        self.days = days + seconds.floorDivided(by: Self.secondsPerDay)
+        self.seconds = seconds.nonNegativeRemainder(Self.secondsPerDay)
+    }
+
+    /// The offset in whole days for a date given without its time: the nearest whole day.
+    var wholeDays: Int { seconds >= Self.secondsPerDay / 2 ? days + 1 : days }
+
+    // MARK: DA
+
+    /// A DA value (possibly multi-valued, or a range `A-B`, PS3.5 Table 6.2-1) shifted by `wholeDays`
+    /// plus `carry`; `nil` if any part is not a valid date. The ACR-NEMA form `YYYY.MM.DD` is written back
+    /// as `YYYYMMDD`.
+    func shiftedDA(_ text: String, carry: Int = 0) -> String? {
         var values: [String] = []
         for value in text.split(separator: "\\", omittingEmptySubsequences: false) {
-            let trimmed = value.filter { $0 != " " }
+            let trimmed = value.filter { $0 != " " && $0 != "\0" }
             if trimmed.isEmpty {
                 values.append("")
                 continue
@@ -27,7 +49,9 @@ struct DateShifter: Sendable {
                     shiftedParts.append("")
                     continue
                 }
-                guard let shifted = shiftedDate(String(part.filter { $0 != "." })) else { return nil }
+                guard let shifted = shiftedDate(String(part.filter { $0 != "." }), by: wholeDays + carry) else {
+                    return nil
+                }
                 shiftedParts.append(shifted)
             }
             values.append(shiftedParts.joined(separator: "-"))
@@ -35,63 +59,139 @@ struct DateShifter: Sendable {
         return values.joined(separator: "\\")
     }
 
-    /// A DT value with its first eight characters a full date, shifted; time, fraction and UTC offset
-    /// kept. `nil` when the value has less than day precision or is not a valid date.
-    func shiftedDT(_ text: String) -> String? {
+    /// The common case on value bytes: one `YYYYMMDD` date, possibly padded; `nil` for anything else
+    /// (multiple values, ranges, invalid dates), which `shiftedDA(_:carry:)` then handles.
+    func shiftedPlainDA(_ bytes: [UInt8], carry: Int = 0) -> [UInt8]? {
+        var count = bytes.count
+        while count > 0, bytes[count - 1] == 0x20 || bytes[count - 1] == 0 { count -= 1 }
+        guard count == 8, let date = Self.civilDate(bytes[0..<8]) else { return nil }
+        let (year, month, day) = Self.civil(fromDays: Self.days(year: date.0, month: date.1, day: date.2) + wholeDays + carry)
+        guard (1...9999).contains(year) else { return nil }
+        return Array((Self.pad(year, 4) + Self.pad(month, 2) + Self.pad(day, 2)).utf8)
+    }
+
+    // MARK: TM
+
+    /// A TM value shifted by `seconds`, with the days it carried past midnight (0 or 1, from the first
+    /// value); `nil` if any value is not a valid time. Every value is written `HHMMSS` with its fraction
+    /// kept; the ACR-NEMA form `HH:MM:SS` is read too.
+    func shiftedTM(_ text: String) -> (text: String, carry: Int)? {
         var values: [String] = []
+        var carry: Int?
         for value in text.split(separator: "\\", omittingEmptySubsequences: false) {
-            let trimmed = String(value.filter { $0 != " " })
+            let trimmed = value.filter { $0 != " " && $0 != "\0" }
             if trimmed.isEmpty {
                 values.append("")
                 continue
             }
-            let characters = Array(trimmed)
-            guard characters.count >= 8, let date = shiftedDate(String(characters[0..<8])) else { return nil }
-            values.append(date + String(characters[8...]))
+            let parts = trimmed.split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count <= 2 else { return nil }
+            var shiftedParts: [String] = []
+            for part in parts {
+                if part.isEmpty && parts.count == 2 {
+                    shiftedParts.append("")
+                    continue
+                }
+                guard let time = Self.timeOfDay(Substring(part)) else { return nil }
+                let moved = time.seconds + seconds
+                if carry == nil { carry = moved / Self.secondsPerDay }
+                shiftedParts.append(Self.timeText(moved % Self.secondsPerDay) + time.fraction)
+            }
+            values.append(shiftedParts.joined(separator: "-"))
+        }
+        return (values.joined(separator: "\\"), carry ?? 0)
+    }
+
+    // MARK: DT
+
+    /// A DT value shifted: by the whole offset when it has a time, by `wholeDays` when it has a date only;
+    /// fraction and UTC offset kept. `nil` when a value has less than day precision or is not valid.
+    func shiftedDT(_ text: String) -> String? {
+        var values: [String] = []
+        for value in text.split(separator: "\\", omittingEmptySubsequences: false) {
+            let trimmed = Substring(value.filter { $0 != " " && $0 != "\0" })
+            if trimmed.isEmpty {
+                values.append("")
+                continue
+            }
+            // The UTC offset `&ZZXX` (PS3.5 Table 6.2-1) ends the value.
+            var body = trimmed
+            var zone = Substring("")
+            if let sign = trimmed.dropFirst(8).firstIndex(where: { $0 == "+" || $0 == "-" }) {
+                body = trimmed[..<sign]
+                zone = trimmed[sign...]
+            }
+            guard body.count >= 8, let date = Self.civilDate(Array(body.prefix(8).utf8)[...]) else { return nil }
+            let rest = body.dropFirst(8)
+            let dayNumber = Self.days(year: date.0, month: date.1, day: date.2)
+            if rest.isEmpty {
+                guard let shifted = Self.dateText(dayNumber + wholeDays) else { return nil }
+                values.append(shifted + zone)
+                continue
+            }
+            guard let time = Self.timeOfDay(rest, allowsSeparators: false) else { return nil }
+            let moved = time.seconds + seconds
+            guard let shifted = Self.dateText(dayNumber + days + moved.floorDivided(by: Self.secondsPerDay)) else {
+                return nil
+            }
+            values.append(shifted + Self.timeText(moved.nonNegativeRemainder(Self.secondsPerDay)) + time.fraction + zone)
         }
         return values.joined(separator: "\\")
     }
 
-    /// The common case on value bytes: one `YYYYMMDD` date, possibly padded with a space; `nil` for
-    /// anything else (multiple values, ranges, invalid dates), which `shiftedDA(_:)` then handles.
-    func shiftedPlainDA(_ bytes: [UInt8]) -> [UInt8]? {
-        var count = bytes.count
-        while count > 0, bytes[count - 1] == 0x20 || bytes[count - 1] == 0 { count -= 1 }
-        guard count == 8 else { return nil }
-        var digits = [Int](repeating: 0, count: 8)
-        for index in 0..<8 {
-            let byte = bytes[index]
-            guard byte >= 0x30, byte <= 0x39 else { return nil }
-            digits[index] = Int(byte - 0x30)
-        }
-        let year = digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3]
-        let month = digits[4] * 10 + digits[5]
-        let day = digits[6] * 10 + digits[7]
-        guard (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year) else { return nil }
-        let (newYear, newMonth, newDay) = Self.civil(fromDays: Self.days(year: year, month: month, day: day) + days)
-        guard (1...9999).contains(newYear) else { return nil }
-        var out = [UInt8](repeating: 0x30, count: 8)
-        var value = newYear * 10_000 + newMonth * 100 + newDay
-        for index in stride(from: 7, through: 0, by: -1) {
-            out[index] = 0x30 + UInt8(value % 10)
-            value /= 10
-        }
-        return out
+    // MARK: Calendar
+
+    /// `YYYYMMDD` moved by `offset` days; `nil` unless eight digits forming a valid Gregorian date, and
+    /// unless the result stays within years 1...9999.
+    func shiftedDate(_ text: String, by offset: Int) -> String? {
+        guard let date = Self.civilDate(Array(text.utf8)[...]) else { return nil }
+        return Self.dateText(Self.days(year: date.0, month: date.1, day: date.2) + offset)
     }
 
-    /// `YYYYMMDD` moved by `days`; `nil` unless eight digits forming a valid Gregorian date, and unless
-    /// the result stays within years 1...9999.
-    func shiftedDate(_ text: String) -> String? {
-        let digits = Array(text.utf8)
+    /// Eight ASCII digits read as a valid Gregorian (year, month, day).
+    static func civilDate(_ digits: ArraySlice<UInt8>) -> (Int, Int, Int)? {
         guard digits.count == 8, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-        let number = { (range: Range<Int>) in range.reduce(0) { $0 * 10 + Int(digits[$1] - 0x30) } }
-        let year = number(0..<4)
-        let month = number(4..<6)
-        let day = number(6..<8)
-        guard (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year) else { return nil }
-        let (newYear, newMonth, newDay) = Self.civil(fromDays: Self.days(year: year, month: month, day: day) + days)
-        guard (1...9999).contains(newYear) else { return nil }
-        return Self.pad(newYear, 4) + Self.pad(newMonth, 2) + Self.pad(newDay, 2)
+        let start = digits.startIndex
+        let number = { (range: Range<Int>) in range.reduce(0) { $0 * 10 + Int(digits[start + $1] - 0x30) } }
+        let (year, month, day) = (number(0..<4), number(4..<6), number(6..<8))
+        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return nil }
+        return (year, month, day)
+    }
+
+    /// The date of a day number as `YYYYMMDD`; `nil` outside years 1...9999.
+    static func dateText(_ dayNumber: Int) -> String? {
+        let (year, month, day) = civil(fromDays: dayNumber)
+        guard (1...9999).contains(year) else { return nil }
+        return pad(year, 4) + pad(month, 2) + pad(day, 2)
+    }
+
+    /// A time of day `HH[MM[SS[.F{1,6}]]]` (or `HH:MM:SS` when `allowsSeparators`) as seconds since
+    /// midnight and the fraction text (`.F…`, or empty) to write back.
+    static func timeOfDay(_ text: Substring, allowsSeparators: Bool = true) -> (seconds: Int, fraction: String)? {
+        var body = text
+        var fraction = ""
+        if let dot = text.firstIndex(of: ".") {
+            body = text[..<dot]
+            fraction = String(text[dot...])
+            guard fraction.count >= 2, fraction.count <= 7, fraction.dropFirst().allSatisfy(\.isASCIIDigit) else {
+                return nil
+            }
+        }
+        if allowsSeparators { body = body.filter { $0 != ":" }[...] }
+        guard [2, 4, 6].contains(body.count), body.allSatisfy(\.isASCIIDigit) else { return nil }
+        let digits = Array(body.utf8).map { Int($0 - 0x30) }
+        let hour = digits[0] * 10 + digits[1]
+        let minute = digits.count >= 4 ? digits[2] * 10 + digits[3] : 0
+        let second = digits.count >= 6 ? digits[4] * 10 + digits[5] : 0
+        // PS3.5 allows 60 for a leap second.
+        guard hour < 24, minute < 60, second < 61 else { return nil }
+        guard fraction.isEmpty || body.count == 6 else { return nil }
+        return (hour * 3600 + minute * 60 + min(second, 59), fraction)
+    }
+
+    /// Seconds since midnight as `HHMMSS`.
+    static func timeText(_ seconds: Int) -> String {
+        pad(seconds / 3600, 2) + pad(seconds / 60 % 60, 2) + pad(seconds % 60, 2)
     }
 
     static func daysIn(month: Int, year: Int) -> Int {
@@ -130,4 +230,23 @@ struct DateShifter: Sendable {
         let text = String(value)
         return String(repeating: "0", count: max(0, width - text.count)) + text
     }
+}
+
+extension Int {
+    /// The quotient rounded towards minus infinity.
+    func floorDivided(by divisor: Int) -> Int {
+        let quotient = self / divisor
+        return self % divisor < 0 ? quotient - 1 : quotient
+    }
+
+    /// The remainder in `0..<divisor`.
+    func nonNegativeRemainder(_ divisor: Int) -> Int {
+        let remainder = self % divisor
+        return remainder < 0 ? remainder + divisor : remainder
+    }
+}
+
+extension Character {
+    /// An ASCII digit 0-9 (not the other Unicode digits `isNumber` accepts).
+    var isASCIIDigit: Bool { asciiValue.map { $0 >= 0x30 && $0 <= 0x39 } ?? false }
 }

@@ -15,6 +15,12 @@ public struct DeidentificationStream {
     private var blanker: PixelBlanker?
     private var isEncapsulated = false
     private var bulk = BulkState.none
+    /// Every private creator seen, by tag: the safe-list applies after the header too.
+    private var creators: [Tag: Element] = [:]
+    /// The private creators already emitted.
+    private var emittedCreators: Set<Tag> = []
+    /// Private elements after the header, held until their group is complete.
+    private var pendingPrivate = DataSet()
 
     private enum BulkState {
         case none
@@ -55,16 +61,13 @@ public struct DeidentificationStream {
         case .element(let element):
             guard case .none = bulk else { throw Self.outOfOrder }
             if let context {
-                // Private elements after a bulk value are removed: their creators were emitted or dropped
-                // with the header, so the safe-list applies to the header's private elements only.
-                if !element.tag.isPrivate, !element.tag.isGroupLength, let cleaned = deidentifier.clean(element, context) {
-                    try emit(.element(cleaned))
-                }
+                try pass(element, context, emit: emit)
             } else {
                 held.set(element)
             }
         case .bulkStart(let tag, let vr, let value):
             guard case .none = bulk else { throw Self.outOfOrder }
+            if pendingPrivate.first?.tag.group != tag.group || !tag.isPrivate { try flushPrivate(emit: emit) }
             try startBulk(tag: tag, vr: vr, value: value, emit: emit)
         case .fragmentStart, .bulkBytes:
             switch bulk {
@@ -91,6 +94,7 @@ public struct DeidentificationStream {
         case .end:
             guard case .none = bulk else { throw Self.outOfOrder }
             try flush(emit: emit)
+            try flushPrivate(emit: emit)
             try emit(.end)
         }
     }
@@ -99,10 +103,17 @@ public struct DeidentificationStream {
         let probe = Element(tag: tag, vr: vr, value: .bulk(value))
         let outcome: Element?
         if tag.isPrivate {
-            let creators = context == nil ? held.filter { $0.tag.isPrivateCreator } : []
-            outcome = deidentifier.clean(DataSet(creators + [probe]), context ?? Self.placeholder)[tag]
+            let creatorTag = tag.privateCreatorTag
+            let creator = creatorTag.flatMap { context == nil ? held[$0] : creators[$0] }
+            let isSafe = creator.map { deidentifier.isSafePrivate(tag, creator: $0) } ?? false
+            outcome = isSafe ? probe : nil
+            if isSafe, context != nil, let creatorTag, let creator, !emittedCreators.contains(creatorTag) {
+                // Its creator came after the header: it goes out first, with what is pending of the group.
+                pendingPrivate.set(creator)
+                try flushPrivate(emit: emit, keepingCreatorOf: tag)
+            }
         } else {
-            outcome = deidentifier.clean(probe, context ?? Self.placeholder)
+            outcome = deidentifier.clean(probe, context ?? Self.placeholder, Deidentifier.Scope())
         }
         guard let outcome else {
             bulk = .skipping
@@ -135,8 +146,47 @@ public struct DeidentificationStream {
         context = header.context
         blanker = header.blanker
         if let creatorTag = tag?.privateCreatorTag, let creator = held[creatorTag] { header.dataSet.set(creator) }
-        for element in header.dataSet { try emit(.element(element)) }
+        for element in held where element.tag.isPrivateCreator { creators[element.tag] = element }
+        for element in header.dataSet {
+            if element.tag.isPrivateCreator { emittedCreators.insert(element.tag) }
+            try emit(.element(element))
+        }
         held = DataSet()
+    }
+
+    /// An element after the header: public ones are cleaned and emitted at once; private ones wait until
+    /// their group is complete, because a private creator precedes the elements of its block and whether
+    /// it stays depends on them.
+    private mutating func pass(_ element: Element, _ context: Deidentifier.Context, emit: (StreamEvent) throws -> Void) throws {
+        let tag = element.tag
+        if tag.isPrivate {
+            if pendingPrivate.first?.tag.group != tag.group { try flushPrivate(emit: emit) }
+            if tag.isPrivateCreator { creators[tag] = element }
+            pendingPrivate.set(element)
+            return
+        }
+        try flushPrivate(emit: emit)
+        if !tag.isGroupLength, let cleaned = deidentifier.clean(element, context, Deidentifier.Scope()) {
+            try emit(.element(cleaned))
+        }
+    }
+
+    /// Emits what the safe-list keeps of the pending private group, with the creators it needs that have
+    /// not gone out yet.
+    /// - Parameter tag: A safe-listed private bulk value about to pass, whose creator must be emitted.
+    private mutating func flushPrivate(emit: (StreamEvent) throws -> Void, keepingCreatorOf tag: Tag? = nil) throws {
+        guard let context, let group = pendingPrivate.first?.tag.group ?? tag?.group else { return }
+        var input = pendingPrivate
+        for (creatorTag, creator) in creators where creatorTag.group == group && !input.contains(creatorTag) {
+            input.set(creator)
+        }
+        var cleaned = deidentifier.clean(input, context)
+        if let creatorTag = tag?.privateCreatorTag, let creator = creators[creatorTag] { cleaned.set(creator) }
+        pendingPrivate = DataSet()
+        for element in cleaned where !emittedCreators.contains(element.tag) {
+            if element.tag.isPrivateCreator { emittedCreators.insert(element.tag) }
+            try emit(.element(element))
+        }
     }
 
     /// Used only to classify a bulk value before the header is known; its values never reach output,

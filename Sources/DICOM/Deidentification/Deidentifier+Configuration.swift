@@ -2,25 +2,32 @@ extension Deidentifier {
     /// What the de-identifier does beyond the Basic Profile: options, safe-lists, blanking rules.
     ///
     /// The default is the portal's profile for chest CT research (PS3.15 E.3): Basic Profile with Retain
-    /// Longitudinal Temporal Information with Modified Dates, Retain Patient Characteristics and Clean
-    /// Descriptors; device identity removed; no private element kept; no blanking rule.
+    /// Longitudinal Temporal Information with Modified Dates, Retain Patient Characteristics, Clean
+    /// Descriptors, Clean Structured Content and Clean Graphics; device identity removed; no private
+    /// element kept; no blanking rule.
     public struct Configuration: Sendable {
         /// The option columns of Table E.1-1 applied. Default: modified dates, patient characteristics,
-        /// clean descriptors. `retainSafePrivate` is implied by a non-empty `safePrivateElements`.
+        /// clean descriptors, clean structured content (SR and Key Object Selection trees keep their
+        /// structure and references, their text cleaned) and clean graphics (presentation-state
+        /// annotations keep their graphics, their text cleaned; overlays are removed under every option).
+        /// `retainSafePrivate` is implied by a non-empty `safePrivateElements`.
         public var options: Set<ConfidentialityProfile.Option>
 
         /// Private elements kept (Retain Safe Private Option, PS3.15 E.3.10), by private creator and
         /// element. Default: none, so every private element is removed.
         public var safePrivateElements: Set<SafePrivateElement>
 
-        /// Descriptor values known to hold no identity, kept by Clean Descriptors (PS3.15 E.3.5) when an
-        /// attribute's whole value equals one of them (compared case-insensitively, blanks trimmed). Any
-        /// other free text is removed. Default: none, so all free text goes.
+        /// Descriptor values known to hold no identity, kept by Clean Descriptors (PS3.15 E.3.5) as they
+        /// are when an attribute's whole value equals one of them (compared case-insensitively, blanks
+        /// trimmed). Default: none.
         public var safeDescriptorValues: Set<String>
 
-        /// Attributes that must stay present to keep common IODs conformant, resolving the compound
-        /// actions X/Z, X/D, Z/D and X/Z/D of Table E.1-1 (Type 1 → D, Type 2 → Z, otherwise X).
-        /// Default: `Self.conformanceAttributeTypes`.
+        /// What Clean Descriptors does with the other descriptions. Default: `.cleaned`.
+        public var descriptors: DescriptorHandling
+
+        /// Types forced for attributes wherever they occur, over the types of the instance's IOD
+        /// (`IODAttributeTypes`) that resolve the compound actions X/Z, X/D, Z/D and X/Z/D of Table E.1-1
+        /// (Type 1 → D, Type 2 → Z, otherwise X). Default: none.
         public var attributeTypes: [Tag: AttributeType]
 
         /// Rectangles to blank per manufacturer and model when an image has burned-in annotation.
@@ -31,15 +38,18 @@ extension Deidentifier {
         public init(
             options: Set<ConfidentialityProfile.Option> = [
                 .retainLongitudinalModifiedDates, .retainPatientCharacteristics, .cleanDescriptors,
+                .cleanStructuredContent, .cleanGraphics,
             ],
             safePrivateElements: Set<SafePrivateElement> = [],
             safeDescriptorValues: Set<String> = [],
-            attributeTypes: [Tag: AttributeType] = Configuration.conformanceAttributeTypes,
+            descriptors: DescriptorHandling = .cleaned,
+            attributeTypes: [Tag: AttributeType] = [:],
             blankingRules: [BlankingRule] = []
         ) {
             self.options = options
             self.safePrivateElements = safePrivateElements
             self.safeDescriptorValues = safeDescriptorValues
+            self.descriptors = descriptors
             self.attributeTypes = attributeTypes
             self.blankingRules = blankingRules
         }
@@ -54,20 +64,15 @@ extension Deidentifier {
             }
             return options
         }
+    }
 
-        /// Types of attributes with a compound action where a common IOD requires them (PS3.3): Content
-        /// Date and Time (General Image, C.7.6.1), Contrast/Bolus Agent (C.7.6.4), Content Creator's Name
-        /// (C.10.5), Operators' Name (RT Series, C.8.8.1) and Treatment Machine Name (RT Beams, C.8.8.14)
-        /// are Type 2 there, so X/Z and Z/D leave them present and empty. An empty value identifies no one,
-        /// so the map is shared by all IODs rather than kept per SOP Class.
-        public static let conformanceAttributeTypes: [Tag: AttributeType] = [
-            Tag(0x0008, 0x0023): .type2,  // Content Date
-            Tag(0x0008, 0x0033): .type2,  // Content Time
-            Tag(0x0008, 0x1070): .type2,  // Operators' Name
-            Tag(0x0018, 0x0010): .type2,  // Contrast/Bolus Agent
-            Tag(0x0070, 0x0084): .type2,  // Content Creator's Name
-            Tag(0x300A, 0x00B2): .type2,  // Treatment Machine Name
-        ]
+    /// What Clean Descriptors (PS3.15 E.3.5) does with a description that is not on the safe-list.
+    public enum DescriptorHandling: Sendable, Hashable {
+        /// Keep it once every identifying part is gone (`DescriptorCleaner`: names, removed IDs and
+        /// values, dates, times, long digit runs); remove it when no word remains.
+        case cleaned
+        /// Remove it (apply the Basic Profile action).
+        case removed
     }
 
     /// Whether an IOD requires an attribute (PS3.5 §7.4).

@@ -30,6 +30,10 @@ public struct Deidentifier: Sendable {
         let dates: DateShifter
         /// Specific Character Set (0008,0005) as read; decoded only when text must be compared.
         let characterSetElement: Element?
+        /// The instance's IOD (from its SOP Class UID), for the types of its attributes.
+        var iod: Int? = nil
+        /// The instance's identifying values, to clean descriptions with.
+        var descriptors = DescriptorCleaner()
 
         var characterSet: SpecificCharacterSet { SpecificCharacterSet(element: characterSetElement) }
     }
@@ -112,9 +116,42 @@ public struct Deidentifier: Sendable {
             throw DeidentificationError(
                 .missingPatientID, tag: .patientID, "Patient ID or centre is empty; no pseudonym can be made")
         }
+        let sopClass = dataSet[.sopClassUID]?.string()?.trimmingBlanks
         return Context(
-            pseudonym: pseudonym, dates: DateShifter(days: pseudonymiser.dateOffsetDays(for: pseudonym)),
-            characterSetElement: characterSetElement)
+            pseudonym: pseudonym,
+            dates: DateShifter(
+                days: pseudonymiser.dateOffsetDays(for: pseudonym),
+                seconds: pseudonymiser.timeOfDayOffsetSeconds(for: pseudonym)),
+            characterSetElement: characterSetElement,
+            iod: sopClass.flatMap(IODAttributeTypes.iod(ofSOPClass:)),
+            descriptors: identifyingValues(of: dataSet, SpecificCharacterSet(element: characterSetElement)))
+    }
+
+    /// The values descriptions must not contain (see `DescriptorCleaner`): every person name, and every
+    /// text value the profile removes or replaces, at any depth.
+    func identifyingValues(of dataSet: DataSet, _ characterSet: SpecificCharacterSet) -> DescriptorCleaner {
+        var cleaner = DescriptorCleaner()
+        func collect(_ dataSet: DataSet) {
+            for element in dataSet where !element.tag.isPrivate {
+                if let items = element.items {
+                    items.forEach(collect)
+                    continue
+                }
+                let vr = element.vr == .UN ? DataDictionary.entry(for: element.tag)?.vr ?? .UN : element.vr
+                if vr == .PN {
+                    if let name = element.string(characterSet: characterSet) { cleaner.addName(name) }
+                    continue
+                }
+                guard [.LO, .SH, .LT, .ST, .UT, .UC, .AE, .UR].contains(vr),
+                    let action = ConfidentialityProfile.row(for: element.tag.rawValue)?.action(with: options),
+                    action != .k, action != .c,
+                    let values = Element(tag: element.tag, vr: vr, value: element.value).strings(characterSet: characterSet)
+                else { continue }
+                values.forEach { cleaner.addPhrase($0) }
+            }
+        }
+        collect(dataSet)
+        return cleaner
     }
 
     /// Decides how burned-in annotation is handled: `nil` when there is none (Burned In Annotation absent

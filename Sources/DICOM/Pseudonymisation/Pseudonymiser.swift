@@ -77,18 +77,29 @@ public struct Pseudonymiser: Sendable {
         return "2.25." + String(value)
     }
 
-    /// The whole-day offset applied to every date of a patient, negative and within the configured range.
+    /// The whole-day part of the offset applied to every date and time of a patient, negative and within
+    /// the configured range.
     ///
-    /// Derived from the pseudonym, so all instances of a patient, from any upload, move by the same days
+    /// Derived from the pseudonym, so all instances of a patient, from any upload, move by the same offset
     /// and the intervals between them survive (PS3.15 E.3.6, Retain Longitudinal Temporal Information
     /// with Modified Dates).
     public func dateOffsetDays(for pseudonym: Pseudonym) -> Int {
         let code = authenticationCode(.dateOffset, [pseudonym.rawValue])
-        var value: UInt64 = 0
-        for byte in code.prefix(8) { value = value << 8 | UInt64(byte) }
         let range = configuration.dateShiftDays
         let span = UInt64(range.upperBound - range.lowerBound + 1)
-        return -(range.lowerBound + Int(value % span))
+        return -(range.lowerBound + Int(Self.number(code.prefix(8)) % span))
+    }
+
+    /// The part of a patient's offset within a day, 0..<86400 seconds, added to `dateOffsetDays(for:)`
+    /// so that times of day move too (from the same HMAC as the days, its next 8 bytes).
+    public func timeOfDayOffsetSeconds(for pseudonym: Pseudonym) -> Int {
+        let code = authenticationCode(.dateOffset, [pseudonym.rawValue])
+        return Int(Self.number(code.dropFirst(8).prefix(8)) % 86_400)
+    }
+
+    /// Big-endian bytes as a number.
+    private static func number(_ bytes: some Collection<UInt8>) -> UInt64 {
+        bytes.reduce(0) { $0 << 8 | UInt64($1) }
     }
 
     /// The HMAC of the domain label and the length-prefixed fields.

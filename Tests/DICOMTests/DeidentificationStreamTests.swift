@@ -144,4 +144,47 @@ import Testing
             try pipeline.finish { _ in }
         }
     }
+
+    /// Safe-listed private elements keep flowing after the first bulk value (the pixel data, or a large
+    /// private value), with the creators they need; the others still go.
+    @Test func safePrivateElementsAfterABulkValueAreKept() throws {
+        var dataSet = Self.image(burnedIn: nil)
+        dataSet.set(Element(tag: Tag(0x0029, 0x0010), vr: .LO, string: "VENDOR A")!)
+        dataSet.set(Element(tag: Tag(0x0029, 0x1010), vr: .OB, bytes: [UInt8](repeating: 0x33, count: 200)))  // bulk, safe
+        dataSet.set(Element(tag: Tag(0x0029, 0x1011), vr: .LO, string: "KEEP 1")!)  // after it, safe
+        dataSet.set(Element(tag: Tag(0x0029, 0x1012), vr: .LO, string: "SECRET 1")!)
+        dataSet.set(Element(tag: Tag(0x7FE1, 0x0010), vr: .LO, string: "VENDOR B")!)  // after the pixel data
+        dataSet.set(Element(tag: Tag(0x7FE1, 0x0011), vr: .LO, string: "VENDOR C")!)
+        dataSet.set(Element(tag: Tag(0x7FE1, 0x1001), vr: .LO, string: "KEEP 2")!)
+        dataSet.set(Element(tag: Tag(0x7FE1, 0x1002), vr: .LO, string: "SECRET 2")!)
+        dataSet.set(Element(tag: Tag(0x7FE1, 0x1101), vr: .LO, string: "SECRET 3")!)
+        let safe: Set<Deidentifier.SafePrivateElement> = [
+            .init(creator: "VENDOR A", group: 0x0029, element: 0x10), .init(creator: "VENDOR A", group: 0x0029, element: 0x11),
+            .init(creator: "VENDOR B", group: 0x7FE1, element: 0x01),
+        ]
+        let deidentifier = Deidentifier(pseudonymiser: Pseudonymiser(key: Self.key), configuration: .init(safePrivateElements: safe))
+        var reader = StreamReader.Configuration()
+        reader.bulkThreshold = 64
+        let meta = DataSet([Element(tag: .transferSyntaxUID, vr: .UI, string: TransferSyntax.explicitVRLittleEndian.uid)!])
+        let input = try DICOMFile(header: FileHeader(meta: meta, transferSyntax: .explicitVRLittleEndian, hasPreamble: true), dataSet: dataSet).serialized()
+        for chunkSize in [5, 64, 100_000] {
+            var pipeline = DeidentificationPipeline(deidentifier: deidentifier, centre: "C", reader: reader)
+            var output: [UInt8] = []
+            var start = 0
+            while start < input.count {
+                try pipeline.feed(input[start..<min(input.count, start + chunkSize)]) { output.append(contentsOf: $0) }
+                start += chunkSize
+            }
+            try pipeline.finish { output.append(contentsOf: $0) }
+            let out = try DICOMFile(bytes: output).dataSet
+            #expect(out[Tag(0x0029, 0x0010)]?.string() == "VENDOR A")
+            #expect(out[Tag(0x0029, 0x1010)]?.bytes == [UInt8](repeating: 0x33, count: 200))
+            #expect(out[Tag(0x0029, 0x1011)]?.string() == "KEEP 1")
+            #expect(out[Tag(0x7FE1, 0x0010)]?.string() == "VENDOR B")
+            #expect(out[Tag(0x7FE1, 0x1001)]?.string() == "KEEP 2")
+            #expect(out[Tag(0x7FE1, 0x0011)] == nil)  // no element of its block stays
+            for secret in ["SECRET 1", "SECRET 2", "SECRET 3"] { #expect(!output.contains(bytes: Array(secret.utf8))) }
+            #expect(out.map(\.tag) == out.map(\.tag).sorted())  // written in tag order
+        }
+    }
 }

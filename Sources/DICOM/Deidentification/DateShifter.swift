@@ -30,10 +30,12 @@ struct DateShifter: Sendable {
 
     // MARK: DA
 
-    /// A DA value (possibly multi-valued, or a range `A-B`, PS3.5 Table 6.2-1) shifted by `wholeDays`
-    /// plus `carry`; `nil` if any part is not a valid date. The ACR-NEMA form `YYYY.MM.DD` is written back
-    /// as `YYYYMMDD`.
-    func shiftedDA(_ text: String, carry: Int = 0) -> String? {
+    /// A DA value (possibly multi-valued, or a range `A-B`, PS3.5 Table 6.2-1) shifted; `nil` if any part
+    /// is not a valid date. The ACR-NEMA form `YYYY.MM.DD` is written back as `YYYYMMDD`.
+    /// - Parameter carry: For a date that goes with a time, the days its time carried past midnight (it
+    ///   then moves by `days` plus the carry); `nil` for a date on its own, which moves by `wholeDays`.
+    func shiftedDA(_ text: String, carry: Int? = nil) -> String? {
+        let offset = carry.map { days + $0 } ?? wholeDays
         var values: [String] = []
         for value in text.split(separator: "\\", omittingEmptySubsequences: false) {
             let trimmed = value.filter { $0 != " " && $0 != "\0" }
@@ -49,7 +51,7 @@ struct DateShifter: Sendable {
                     shiftedParts.append("")
                     continue
                 }
-                guard let shifted = shiftedDate(String(part.filter { $0 != "." }), by: wholeDays + carry) else {
+                guard let shifted = shiftedDate(String(part.filter { $0 != "." }), by: offset) else {
                     return nil
                 }
                 shiftedParts.append(shifted)
@@ -61,11 +63,12 @@ struct DateShifter: Sendable {
 
     /// The common case on value bytes: one `YYYYMMDD` date, possibly padded; `nil` for anything else
     /// (multiple values, ranges, invalid dates), which `shiftedDA(_:carry:)` then handles.
-    func shiftedPlainDA(_ bytes: [UInt8], carry: Int = 0) -> [UInt8]? {
+    func shiftedPlainDA(_ bytes: [UInt8], carry: Int? = nil) -> [UInt8]? {
+        let offset = carry.map { days + $0 } ?? wholeDays
         var count = bytes.count
         while count > 0, bytes[count - 1] == 0x20 || bytes[count - 1] == 0 { count -= 1 }
         guard count == 8, let date = Self.civilDate(bytes[0..<8]) else { return nil }
-        let (year, month, day) = Self.civil(fromDays: Self.days(year: date.0, month: date.1, day: date.2) + wholeDays + carry)
+        let (year, month, day) = Self.civil(fromDays: Self.days(year: date.0, month: date.1, day: date.2) + offset)
         guard (1...9999).contains(year) else { return nil }
         return Array((Self.pad(year, 4) + Self.pad(month, 2) + Self.pad(day, 2)).utf8)
     }

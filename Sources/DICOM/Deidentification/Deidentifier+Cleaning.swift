@@ -33,7 +33,7 @@ extension Deidentifier {
                 if let kept = recursed(element, context, scope, cleaning: false) { out.set(kept) }
                 continue
             }
-            if let cleaned = clean(element, context, scope, carry: carries[tag] ?? 0) { out.set(cleaned) }
+            if let cleaned = clean(element, context, scope, carry: carries[tag]) { out.set(cleaned) }
         }
         for tag in keptCreators {
             if let creator = dataSet[tag] { out.set(creator) }
@@ -43,8 +43,9 @@ extension Deidentifier {
     }
 
     /// One public element handled by its row; `nil` when it is removed.
-    /// - Parameter carry: Days a date takes from its time passing midnight (see `DateShifter`).
-    func clean(_ element: Element, _ context: Context, _ scope: Scope, carry: Int = 0) -> Element? {
+    /// - Parameter carry: For a date with its time in the same data set, the days the time carried past
+    ///   midnight (see `DateShifter`).
+    func clean(_ element: Element, _ context: Context, _ scope: Scope, carry: Int? = nil) -> Element? {
         let tag = element.tag
         // Overlays (60xx) can hold burned-in text in their bitmaps, which nothing here can clean; a plane
         // cannot survive without its Overlay Data, so the whole repeating group goes, under every option.
@@ -62,7 +63,7 @@ extension Deidentifier {
 
     func apply(
         _ action: Action, _ row: ConfidentialityProfile.Row, _ element: Element, _ context: Context, _ scope: Scope,
-        carry: Int = 0
+        carry: Int? = nil
     ) -> Element? {
         switch action {
         case .k: return recursed(element, context, scope, cleaning: false)
@@ -107,14 +108,15 @@ extension Deidentifier {
     /// An attribute Table E.1-1 does not list: sequences are cleaned inside; under Modified Dates every
     /// date and time moves (a real date left beside shifted ones would give the offset away); inside a
     /// cleaned sequence, names become dummies and free text is cleaned.
-    func unlisted(_ element: Element, _ context: Context, _ scope: Scope, carry: Int) -> Element? {
+    func unlisted(_ element: Element, _ context: Context, _ scope: Scope, carry: Int?) -> Element? {
         if element.items != nil { return recursed(element, context, scope, cleaning: false) }
         let vr = element.vr == .UN ? DataDictionary.entry(for: element.tag)?.vr ?? .UN : element.vr
         if vr == .DA || vr == .DT || vr == .TM {
             guard options.contains(.retainLongitudinalModifiedDates) else { return element }
             return shifted(element, vr, context, carry: carry) ?? (scope.isCleaning ? emptied(element) : nil)
         }
-        guard scope.isCleaning else { return element }
+        // Code items are judged whole by `checkedCodes`, which knows each scheme's form.
+        guard scope.isCleaning, !Self.codeMacroTags.contains(element.tag.rawValue) else { return element }
         switch vr {
         case .PN: return Element(tag: element.tag, vr: .PN, bytes: Self.padded(Self.dummyText + "^", .PN))
         case .LO, .SH, .ST, .LT, .UT, .UC: return cleanedText(element, vr, context) ?? emptied(element)
@@ -122,10 +124,13 @@ extension Deidentifier {
         }
     }
 
+    /// The attributes of the Code Sequence Macro (PS3.3 Table 8.8-1), Code Value to Mapping Resource Name.
+    static let codeMacroTags: ClosedRange<UInt32> = 0x0008_0100...0x0008_0122
+
     /// C: dates and times shifted (Modified Dates), descriptions cleaned of identifying parts (Clean
     /// Descriptors), sequences cleaned inside; anything else falls back to the Basic Profile action.
     func cleaned(
-        _ element: Element, _ row: ConfidentialityProfile.Row, _ context: Context, _ scope: Scope, carry: Int
+        _ element: Element, _ row: ConfidentialityProfile.Row, _ context: Context, _ scope: Scope, carry: Int?
     ) -> Element? {
         let vr = vr(of: element, row)
         let fallback = { () -> Element? in
@@ -160,7 +165,7 @@ extension Deidentifier {
     }
 
     /// A DA, DT or TM value moved by the patient's offset; `nil` when it cannot be read as one.
-    func shifted(_ element: Element, _ vr: VR, _ context: Context, carry: Int) -> Element? {
+    func shifted(_ element: Element, _ vr: VR, _ context: Context, carry: Int?) -> Element? {
         guard let bytes = element.bytes else { return nil }
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0 }) { return Element(tag: element.tag, vr: vr, bytes: bytes) }
         if vr == .DA, let shifted = context.dates.shiftedPlainDA(bytes, carry: carry) {
@@ -177,9 +182,9 @@ extension Deidentifier {
         return Element(tag: element.tag, vr: vr, bytes: Self.padded(shifted, vr))
     }
 
-    /// The days each date of a data set takes from its time passing midnight: Study Date from Study Time,
-    /// Acquisition Date from Acquisition Time…, paired by keyword (`…Time`, `TimeOf…` with `…Date`,
-    /// `DateOf…`) in the same data set or item.
+    /// The dates of a data set that go with a time, and the days each takes from its time passing
+    /// midnight (0 or 1): Study Date with Study Time, Acquisition Date with Acquisition Time…, paired by
+    /// keyword (`…Time`, `TimeOf…` with `…Date`, `DateOf…`) in the same data set or item.
     func dateCarries(in dataSet: DataSet, _ context: Context) -> [Tag: Int] {
         guard options.contains(.retainLongitudinalModifiedDates) else { return [:] }
         var carries: [Tag: Int] = [:]
@@ -187,7 +192,7 @@ extension Deidentifier {
             guard let entry = DataDictionary.entry(for: element.tag), entry.vr == .TM,
                 let dateTag = DataDictionary.tag(forKeyword: entry.keyword.replacing("Time", with: "Date")),
                 DataDictionary.entry(for: dateTag)?.vr == .DA, dataSet.contains(dateTag),
-                let text = element.string(), let carry = context.dates.shiftedTM(text)?.carry, carry != 0
+                let text = element.string(), let carry = context.dates.shiftedTM(text)?.carry
             else { continue }
             carries[dateTag] = carry
         }

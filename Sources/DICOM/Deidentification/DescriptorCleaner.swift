@@ -99,8 +99,17 @@ struct DescriptorCleaner: Sendable {
     }
 
     static func fold(_ text: Substring) -> String {
-        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).uppercased()
+        var folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).uppercased()
+        // Letters that are not a base letter with a diacritic, as names are often typed without them.
+        if folded.contains(where: { !$0.isASCII }) {
+            for (letter, plain) in Self.transliterations { folded = folded.replacing(letter, with: plain) }
+        }
+        return folded
     }
+
+    static let transliterations: [(String, String)] = [
+        ("Æ", "AE"), ("Ø", "O"), ("Œ", "OE"), ("ẞ", "SS"), ("Ł", "L"), ("Đ", "D"), ("Þ", "TH"), ("Ð", "D"),
+    ]
 
     // MARK: Marking
 
@@ -110,7 +119,11 @@ struct DescriptorCleaner: Sendable {
         for phrase in phrases where phrase.count <= tokens.count {
             var start = 0
             while start + phrase.count <= tokens.count {
-                let matches = zip(tokens[start..<start + phrase.count], phrase).allSatisfy { text, wanted in
+                let end = start + phrase.count
+                // Whole words only: nothing but a separator (or the text's end) on either side.
+                let isBounded = (start == 0 || tokens[start - 1].kind == .separator)
+                    && (end == tokens.count || tokens[end].kind == .separator)
+                let matches = isBounded && zip(tokens[start..<end], phrase).allSatisfy { text, wanted in
                     text.kind == wanted.kind && (text.kind == .separator || text.folded == wanted.folded)
                 }
                 if matches {

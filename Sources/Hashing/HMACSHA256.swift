@@ -42,15 +42,3 @@ public struct HMACSHA256: Sendable, CustomStringConvertible {
 
     public var description: String { "HMACSHA256(key: <redacted>)" }
 }
-
-/// Lower-case hexadecimal text of bytes, as used in content addresses and checksums.
-public func hexString(_ bytes: some Sequence<UInt8>) -> String {
-    let digits = Array("0123456789abcdef".utf8)
-    var out = [UInt8]()
-    out.reserveCapacity(64)
-    for byte in bytes {
-        out.append(digits[Int(byte >> 4)])
-        out.append(digits[Int(byte & 0x0F)])
-    }
-    return String(decoding: out, as: UTF8.self)
-}

@@ -69,11 +69,6 @@ public struct DataSet: Sendable, Equatable, RandomAccessCollection {
         try elements.removeAll(where: shouldRemove)
     }
 
-    /// Applies a change to every element, top level only; elements stay in tag order only if tags are kept.
-    public mutating func modifyEach(_ change: (inout Element) throws -> Void) rethrows {
-        for index in elements.indices { try change(&elements[index]) }
-    }
-
     private func insertionIndex(of tag: Tag) -> Int {
         var low = 0
         var high = elements.count

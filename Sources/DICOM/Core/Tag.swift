@@ -1,3 +1,5 @@
+import Hashing
+
 /// A data element tag: a (group, element) pair of 16-bit numbers (PS3.5 §7.1).
 ///
 /// Tags form an open set, so this is a `RawRepresentable` struct with static constants for the tags the
@@ -66,7 +68,6 @@ public struct Tag: RawRepresentable, Hashable, Comparable, Sendable, CustomStrin
     public static func < (lhs: Tag, rhs: Tag) -> Bool { lhs.rawValue < rhs.rawValue }
 
     static func hex(_ value: UInt16) -> String {
-        let digits = String(value, radix: 16, uppercase: true)
-        return String(repeating: "0", count: 4 - digits.count) + digits
+        Hashing.hexString([UInt8(value >> 8), UInt8(truncatingIfNeeded: value)], uppercase: true)
     }
 }

@@ -49,21 +49,10 @@ public enum ComparisonDump {
     }
 
     static func digest(_ bytes: ArraySlice<UInt8>) -> String {
-        if bytes.count <= 64 { return hex(bytes) }
+        if bytes.count <= 64 { return hexString(bytes) }
         var hash = SHA256()
         hash.update(bytes)
-        return "sha256:\(hex(hash.finalize()[...])):\(bytes.count)"
-    }
-
-    static func hex(_ bytes: ArraySlice<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0xF)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        return "sha256:\(hexString(hash.finalize())):\(bytes.count)"
     }
 
     static func quoted(_ text: String) -> String {

@@ -1,3 +1,5 @@
+import Hashing
+
 /// A readable listing of a file, in the manner of dcmtk's `dcmdump`: one line per element with tag, VR,
 /// value (text decoded in the Specific Character Set, numbers as numbers, long binary values summarised),
 /// length and keyword; sequence items indented.
@@ -64,7 +66,7 @@ public enum Listing {
         case .FD: numbers = element.integers(of: UInt64.self)?.map { String(Double(bitPattern: $0)) } ?? []
         case .AT: numbers = element.attributeTags?.map { $0.description } ?? []
         default:
-            let shown = bytes.prefix(16).map { ComparisonDump.hex([$0][...]) }.joined(separator: "\\")
+            let shown = bytes.prefix(16).map { hexString(CollectionOfOne($0)) }.joined(separator: "\\")
             return shown + (bytes.count > 16 ? "..." : "")
         }
         let shown = numbers.prefix(16).joined(separator: "\\")

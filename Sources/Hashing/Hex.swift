@@ -1,0 +1,12 @@
+/// Hexadecimal text of bytes, two digits a byte: lower case by default, as content addresses and checksums
+/// are written; upper case where a format asks for it (DICOM tags).
+public func hexString(_ bytes: some Sequence<UInt8>, uppercase: Bool = false) -> String {
+    let digits = Array((uppercase ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
+    var out = [UInt8]()
+    out.reserveCapacity(bytes.underestimatedCount * 2)
+    for byte in bytes {
+        out.append(digits[Int(byte >> 4)])
+        out.append(digits[Int(byte & 0x0F)])
+    }
+    return String(decoding: out, as: UTF8.self)
+}

@@ -86,4 +86,14 @@ import Testing
         #expect(!String(describing: fromHex).contains("0f"))
         #expect(String(describing: Pseudonymiser(key: fromHex)).contains("0f0f") == false)
     }
+
+    @Test func theIssuerOfThePatientIDSeparatesPatients() throws {
+        let pseudonymiser = Pseudonymiser(key: try PseudonymisationKey(bytes: Array(repeating: 9, count: 32)))
+        let plain = try pseudonymiser.pseudonym(centre: "C", patientID: "8812345")
+        #expect(try pseudonymiser.pseudonym(centre: "C", patientID: "8812345", issuer: " ") == plain)
+        let first = try pseudonymiser.pseudonym(centre: "C", patientID: "8812345", issuer: "CHU-IPP")
+        let second = try pseudonymiser.pseudonym(centre: "C", patientID: "8812345", issuer: "CLINIQUE-IPP")
+        #expect(Set([plain, first, second]).count == 3)
+        #expect(try pseudonymiser.pseudonym(centre: "C", patientID: "8812345 ", issuer: "CHU-IPP ") == first)
+    }
 }

@@ -49,6 +49,8 @@ extension Tag {
     public static let patientName = Tag(0x0010, 0x0010)
     /// (0010,0020) Patient ID, LO.
     public static let patientID = Tag(0x0010, 0x0020)
+    /// (0010,0021) Issuer of Patient ID, LO.
+    public static let issuerOfPatientID = Tag(0x0010, 0x0021)
     /// (0010,0030) Patient's Birth Date, DA.
     public static let patientBirthDate = Tag(0x0010, 0x0030)
     /// (0010,0040) Patient's Sex, CS.

@@ -62,28 +62,45 @@ extension Deidentifier {
         return out
     }
 
-    /// The code put in a Type 1 code sequence whose every item was removed: a private coding scheme of
-    /// the portal's (PS3.16 §8.2, `99` prefix), saying what happened.
+    /// The code put in a Type 1 code sequence whose every item was removed: SNOMED CT's "Unknown"
+    /// (261665006), a real code of a known scheme that claims nothing about the removed concept.
     static let dummyCode = DataSet([
-        Element(tag: codeValue, vr: .SH, bytes: padded("REMOVED", .SH)),
-        Element(tag: codingSchemeDesignator, vr: .SH, bytes: padded("99PORTAL", .SH)),
-        Element(tag: codeMeaning, vr: .LO, bytes: padded("Removed by de-identification", .LO)),
+        Element(tag: codeValue, vr: .SH, bytes: padded("261665006", .SH)),
+        Element(tag: codingSchemeDesignator, vr: .SH, bytes: padded("SCT", .SH)),
+        Element(tag: codeMeaning, vr: .LO, bytes: padded("Unknown", .LO)),
     ])
 
-    /// Conditional attributes (Type 1C, 2C) whose condition rests on an attribute the profile removed: once
-    /// that attribute is gone, the dependent one may not be present either (PS3.5 §7.4.4, §7.4.6).
-    ///
-    /// Each entry is `dependent: requirement` as PS3.3 states the condition.
-    static let presenceConditions: [Tag: Tag] = [
+    /// What a conditional attribute's presence rests on.
+    enum Requirement: Sendable {
+        /// The attribute is present (even empty).
+        case present(Tag)
+        /// The attribute is present with a value.
+        case hasValue(Tag)
+
+        func holds(in dataSet: DataSet) -> Bool {
+            switch self {
+            case .present(let tag): dataSet.contains(tag)
+            case .hasValue(let tag): dataSet[tag].map { !$0.isEmpty } ?? false
+            }
+        }
+    }
+
+    /// Conditional attributes (Type 1C, 2C) whose condition rests on an attribute the profile removes or
+    /// empties: once the condition fails, the dependent attribute may not be present either (PS3.5
+    /// §7.4.4, §7.4.6), as PS3.3 states each condition.
+    static let presenceConditions: [(dependent: Tag, requirement: Requirement)] = [
         // Clinical Trial Protocol Ethics Committee Name: "Required if Clinical Trial Protocol Ethics
         // Committee Approval Number (0012,0082) is present" (PS3.3 C.7.2.3).
-        Tag(0x0012, 0x0081): Tag(0x0012, 0x0082),
+        (Tag(0x0012, 0x0081), .present(Tag(0x0012, 0x0082))),
+        // Responsible Person Role: "Required if Responsible Person is present and has a value" (C.7.1.1).
+        (Tag(0x0010, 0x2298), .hasValue(Tag(0x0010, 0x2297))),
     ]
 
-    /// Removes the conditional attributes of `presenceConditions` whose requirement the cleaning removed.
+    /// Removes the conditional attributes of `presenceConditions` whose condition held in the input and
+    /// no longer holds once cleaned.
     func settleConditions(_ cleaned: inout DataSet, original: DataSet) {
         for (dependent, requirement) in Self.presenceConditions
-        where cleaned.contains(dependent) && !cleaned.contains(requirement) && original.contains(requirement) {
+        where cleaned.contains(dependent) && requirement.holds(in: original) && !requirement.holds(in: cleaned) {
             cleaned.remove(dependent)
         }
     }

@@ -103,15 +103,17 @@ public struct Deidentifier: Sendable {
 
     func makeContext(_ dataSet: DataSet, centre: String) throws(DeidentificationError) -> Context {
         let characterSetElement = dataSet[.specificCharacterSet]
-        let patientID: String
-        if let bytes = dataSet[.patientID]?.bytes, bytes.allSatisfy({ $0 < 0x80 }) {
-            patientID = String(decoding: bytes, as: UTF8.self)  // ASCII reads the same in every character set
-        } else {
-            patientID = dataSet[.patientID]?.string(characterSet: SpecificCharacterSet(element: characterSetElement)) ?? ""
+        let characterSet = SpecificCharacterSet(element: characterSetElement)
+        let text = { (tag: Tag) -> String? in
+            guard let element = dataSet[tag], let bytes = element.bytes else { return nil }
+            // ASCII reads the same in every character set.
+            if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+            return element.string(characterSet: characterSet)
         }
+        let patientID = text(.patientID) ?? ""
         let pseudonym: Pseudonym
         do {
-            pseudonym = try pseudonymiser.pseudonym(centre: centre, patientID: patientID)
+            pseudonym = try pseudonymiser.pseudonym(centre: centre, patientID: patientID, issuer: text(.issuerOfPatientID))
         } catch {
             throw DeidentificationError(
                 .missingPatientID, tag: .patientID, "Patient ID or centre is empty; no pseudonym can be made")
@@ -124,7 +126,7 @@ public struct Deidentifier: Sendable {
                 seconds: pseudonymiser.timeOfDayOffsetSeconds(for: pseudonym)),
             characterSetElement: characterSetElement,
             iod: sopClass.flatMap(IODAttributeTypes.iod(ofSOPClass:)),
-            descriptors: identifyingValues(of: dataSet, SpecificCharacterSet(element: characterSetElement)))
+            descriptors: identifyingValues(of: dataSet, characterSet))
     }
 
     /// The values descriptions must not contain (see `DescriptorCleaner`): every person name, and every

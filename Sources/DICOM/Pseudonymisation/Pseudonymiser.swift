@@ -42,16 +42,23 @@ public struct Pseudonymiser: Sendable {
 
     /// The pseudonym of a centre's patient.
     ///
-    /// Padding spaces and NULs around both values are ignored (DICOM pads LO to even length).
+    /// A patient is named by the centre, the patient ID and the ID's issuer (Issuer of Patient ID,
+    /// 0010,0021): two hospitals behind one centre may hand out the same number to different people.
+    /// An absent or empty issuer leaves the pseudonym as the centre and ID alone give it. Padding spaces
+    /// and NULs around every value are ignored (DICOM pads LO to even length).
     /// - Parameters:
     ///   - centre: The centre's identifier, so that equal patient IDs of two centres stay apart.
     ///   - patientID: The centre's own patient ID.
-    /// - Throws: `PseudonymisationError.emptyIdentifier` when either is empty once trimmed.
-    public func pseudonym(centre: String, patientID: String) throws(PseudonymisationError) -> Pseudonym {
+    ///   - issuer: The authority that issued the ID, if the centre names one.
+    /// - Throws: `PseudonymisationError.emptyIdentifier` when the centre or the ID is empty once trimmed.
+    public func pseudonym(centre: String, patientID: String, issuer: String? = nil) throws(PseudonymisationError)
+        -> Pseudonym
+    {
         let centre = Self.trimmed(centre)
         let patientID = Self.trimmed(patientID)
         guard !centre.isEmpty, !patientID.isEmpty else { throw PseudonymisationError(code: .emptyIdentifier) }
-        let code = authenticationCode(.patient, [centre, patientID])
+        let issuer = issuer.map(Self.trimmed) ?? ""
+        let code = authenticationCode(.patient, issuer.isEmpty ? [centre, patientID] : [centre, patientID, issuer])
         return Pseudonym(rawValue: hexString(code.prefix(16)).uppercased())
     }
 

@@ -211,7 +211,11 @@ public struct RequestParser: Sendable {
                 return Step(consumed: scanned, event: .end).resettingAfterEnd(&state)
             }
             if scanned > limits.maxTrailerSize { throw ParseError(.trailerSectionTooLarge) }
-            _ = try FieldLine(UnsafeBufferPointer(rebasing: bytes[lineStart..<(lineEnd - 1)]))
+            do {
+                _ = try FieldLine(UnsafeBufferPointer(rebasing: bytes[lineStart..<(lineEnd - 1)]))
+            } catch {
+                throw ParseError(.invalidTrailerField)
+            }
             lineStart = scanned
         }
         if bytes.count >= limit { throw ParseError(.trailerSectionTooLarge) }

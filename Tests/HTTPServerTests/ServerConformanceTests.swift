@@ -27,6 +27,10 @@ struct ServerConformanceTests {
                 for try await chunk in request.body { try await writer.write(chunk) }
             })
         }
+        // A stream that fails before writing anything.
+        router.get("/failing-stream") { _, _ in
+            Response(body: .stream { _ in throw CancellationError() })
+        }
         return router
     }
 
@@ -90,6 +94,72 @@ struct ServerConformanceTests {
             }
             try client.send("GET / HTTP/1.0\r\n\r\n")
             #expect(try client.readResponse().status == 200)
+        }
+    }
+
+    // MARK: Malformed chunked bodies (RFC 9112 §7.1)
+
+    static let malformedBodies = [
+        ("size zz", "zz\r\nabc\r\n0\r\n\r\n"),
+        ("size 0x5", "0x5\r\nhello\r\n0\r\n\r\n"),
+        ("size -5", "-5\r\nhello\r\n0\r\n\r\n"),
+        ("size over 2^64", "1ffffffffffffffff\r\nhello\r\n0\r\n\r\n"),
+        ("data longer than size", "3\r\nhello\r\n0\r\n\r\n"),
+        ("data shorter than size", "5\r\nhi\r\n0\r\n\r\n"),
+        ("no CRLF after data", "5\r\nhello0\r\n\r\n"),
+        ("bad extension", "5;a\u{1}b\r\nhello\r\n0\r\n\r\n"),
+        ("extension without semicolon", "5 ext\r\nhello\r\n0\r\n\r\n"),
+        ("bad trailer", "5\r\nhello\r\n0\r\nBad Trailer: x\r\n\r\n"),
+        ("folded trailer", "5\r\nhello\r\n0\r\nA: b\r\n c\r\n\r\n"),
+    ]
+
+    static let bodyRoutes = ["/collect", "/count", "/echo"]
+
+    /// The head arrives first and the handler starts reading; the bad body follows in a later write.
+    @Test(arguments: malformedBodies, bodyRoutes)
+    func answersMalformedChunkedBodyWith400(body: (name: String, bytes: String), route: String) async throws {
+        try await withRunningServer(router: Self.makeRouter()) { server in
+            let client = try RawHTTPClient(port: server.boundPort)
+            try client.send("POST \(route) HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n")
+            try client.send(body.bytes + "GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            let response = try client.readResponse()
+            let comment: Comment = "\(body.name) on \(route)"
+            #expect(response.status == 400, comment)
+            #expect(response.headers["connection"] == "close", comment)
+            #expect(response.headers["content-type"] == "application/problem+json", comment)
+            #expect(response.headers["x-request-id"] != nil, comment)
+            let detail = response.text.lowercased()
+            #expect(detail.contains("chunk") || detail.contains("trailer"), comment)
+            #expect(try client.readToEnd().isEmpty, comment)
+        }
+    }
+
+    /// Once the head of a streamed answer has left, a failing body can only cut the response short.
+    @Test func cutsAStartedResponseShort() async throws {
+        try await withRunningServer(router: Self.makeRouter()) { server in
+            let client = try RawHTTPClient(port: server.boundPort)
+            try client.send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n")
+            let bytes = try client.readUntilContains("hello")
+            #expect(bytes.hasPrefix("HTTP/1.1 200 OK\r\n"))
+            try client.send("zz\r\n")
+            let rest = try client.readToEnd()
+            // No second status line, and no last chunk: the client sees an incomplete body.
+            #expect(!String(decoding: rest, as: UTF8.self).contains("HTTP/1.1"))
+            #expect(!(bytes + String(decoding: rest, as: UTF8.self)).hasSuffix("0\r\n\r\n"))
+        }
+    }
+
+    /// A producer failing before its first byte gets a 500 problem with the request ID, not a dropped socket.
+    @Test func answersAStreamFailingBeforeItsFirstByteWith500() async throws {
+        try await withRunningServer(router: Self.makeRouter()) { server in
+            let client = try RawHTTPClient(port: server.boundPort)
+            try client.send("GET /failing-stream HTTP/1.1\r\nHost: t\r\nX-Request-ID: req-42\r\n\r\n")
+            let response = try client.readResponse()
+            #expect(response.status == 500)
+            #expect(response.headers["x-request-id"] == "req-42")
+            #expect(response.text.contains("\"requestId\":\"req-42\""))
+            #expect(response.headers["connection"] == "close")
+            #expect(try client.readsEndOfStream())
         }
     }
 

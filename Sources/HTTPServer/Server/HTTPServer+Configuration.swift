@@ -41,8 +41,9 @@ extension HTTPServer {
         /// Level at which unmapped errors are logged (their type only). Default `.debug`.
         public var errorLogLevel: Logger.Level = .debug
         /// Adjusts the problems the server sends on its own, before any route runs (malformed requests,
-        /// 408, 414, 431, 501, 503 over the connection cap), so that they read like the application's
-        /// (its problem `type` catalogue). Each such problem already carries a new `requestId`, logged with
+        /// 408, 414, 417, 431, 501, 503 over the connection cap) or in place of a streamed response whose
+        /// producer failed before its head left (a malformed request body), so that they read like the
+        /// application's (its problem `type` catalogue). Each such problem already carries a new `requestId`, logged with
         /// the refusal and echoed in `X-Request-ID`. Default: unchanged.
         public var decorateConnectionProblem: (@Sendable (Problem) -> Problem)?
 

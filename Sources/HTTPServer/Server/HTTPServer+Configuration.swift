@@ -58,17 +58,29 @@ extension HTTPServer {
         }
     }
 
-    /// PEM files for TLS (TLS 1.2 or newer, ALPN `http/1.1`).
+    /// TLS: the PEM files, the protocol profile and the HSTS policy sent with every HTTPS response.
+    /// ALPN selects `http/1.1`.
     public struct TLSConfiguration: Sendable {
         /// Certificate chain, leaf first.
         public var certificatePath: String
         /// The private key.
         public var privateKeyPath: String
+        /// Protocol versions, cipher suites and groups offered. Default ``TLSProfile/intermediate``.
+        public var profile: TLSProfile
+        /// `max-age` of the `Strict-Transport-Security` field sent on every response over TLS (RFC 6797
+        /// §6.1), in whole seconds; nil sends none. Never sent over plain HTTP (RFC 6797 §7.2). Default
+        /// 63,072,000 s (two years, Mozilla's recommendation).
+        public var strictTransportSecurityMaxAge: Duration?
 
         /// Makes a configuration.
-        public init(certificatePath: String, privateKeyPath: String) {
+        public init(
+            certificatePath: String, privateKeyPath: String, profile: TLSProfile = .intermediate,
+            strictTransportSecurityMaxAge: Duration? = .seconds(63_072_000)
+        ) {
             self.certificatePath = certificatePath
             self.privateKeyPath = privateKeyPath
+            self.profile = profile
+            self.strictTransportSecurityMaxAge = strictTransportSecurityMaxAge
         }
     }
 }

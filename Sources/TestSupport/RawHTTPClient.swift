@@ -142,6 +142,14 @@ public final class RawHTTPClient {
         }
     }
 
+    /// Reads until the bytes received so far contain `text`; returns them all as text and forgets them
+    /// (for a response that stays open, such as a streamed body still being written).
+    public func readUntilContains(_ text: String) throws -> String {
+        let end = try readUntil(Array(text.utf8)) + text.utf8.count
+        defer { buffer.removeFirst(end) }
+        return String(decoding: buffer[0..<end], as: UTF8.self)
+    }
+
     /// True when the server closes the connection (end of stream or reset) before anything else arrives.
     public func readsEndOfStream() throws -> Bool {
         if !buffer.isEmpty { return false }

@@ -73,6 +73,20 @@ import Testing
         #expect(old[0].head.expectsContinue == false)
     }
 
+    @Test(arguments: [("HTTP/1.0", HTTPVersion.http1_0), ("HTTP/1.1", .http1_1), ("HTTP/1.2", .http1_1), ("HTTP/1.9", .http1_1)])
+    func processesHigherMinorVersionsAsHTTP11(text: String, version: HTTPVersion) throws {
+        // RFC 9110 §2.5: a higher minor version is processed as the highest one implemented.
+        let messages = try ParserHarness.run("GET / \(text)\r\nHost: h\r\n\r\n")
+        #expect(messages[0].head.version == version)
+        #expect(messages[0].head.isKeepAlive == (version == .http1_1))
+    }
+
+    @Test func acceptsEmptyHostAndEmptyExpectation() throws {
+        let messages = try ParserHarness.run("POST / HTTP/1.1\r\nHost:\r\nExpect:\r\nContent-Length: 1\r\n\r\nx")
+        #expect(messages[0].head.headers["Host"] == "")
+        #expect(messages[0].head.expectsContinue == false)
+    }
+
     @Test func acceptsEqualDuplicateContentLength() throws {
         let messages = try ParserHarness.run(
             "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nContent-Length: 2, 2\r\n\r\nok")
@@ -123,6 +137,23 @@ import Testing
         ("GET / HTTP/1.1\r\nHost: h\r\n: empty\r\n\r\n", .invalidFieldName, 400),
         ("GET / HTTP/1.1\r\nHost: h\nX: y\r\n\r\n", .bareLineFeed, 400),
         ("GET / HTTP/1.1\r\n\r\n", .missingHost, 400),
+        ("GET / HTTP/1.2\r\n\r\n", .missingHost, 400),
+        ("GET / HTTP/1.1\r\nHost: a b\r\n\r\n", .invalidHost, 400),
+        ("GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", .invalidHost, 400),
+        ("GET / HTTP/1.1\r\nHost: a@b\r\n\r\n", .invalidHost, 400),
+        ("GET / HTTP/1.0\r\nHost: [::1\r\n\r\n", .invalidHost, 400),
+        ("GET / HTTP/1.1\r\nHost: :80\r\n\r\n", .invalidHost, 400),
+        ("GET / HTTP/1.1\r\nHost: h\r\nExpect: 200-ok\r\n\r\n", .unsupportedExpectation, 417),
+        ("GET / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue, x\r\n\r\n", .unsupportedExpectation, 417),
+        ("GET / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue=1\r\n\r\n", .unsupportedExpectation, 417),
+        ("GET / HTTP/1.0\r\nExpect: x\r\n\r\n", .unsupportedExpectation, 417),
+        ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nA B: c\r\n\r\n",
+         .invalidTrailerField, 400),
+        ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nA: b\r\n c\r\n\r\n",
+         .invalidTrailerField, 400),
+        ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0x5\r\n", .invalidChunkSize, 400),
+        ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nhello\r\n",
+         .missingChunkTerminator, 400),
         ("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", .duplicateHost, 400),
         ("GET  / HTTP/1.1\r\nHost: h\r\n\r\n", .invalidRequestLine, 400),
         ("GET / HTTP/1.1 \r\nHost: h\r\n\r\n", .invalidRequestLine, 400),
@@ -130,6 +161,8 @@ import Testing
         ("GET /\u{7F} HTTP/1.1\r\nHost: h\r\n\r\n", .invalidTarget, 400),
         ("G(T / HTTP/1.1\r\nHost: h\r\n\r\n", .invalidMethod, 400),
         ("GET / HTTP/2.0\r\nHost: h\r\n\r\n", .unsupportedVersion, 505),
+        ("GET / HTTP/0.9\r\nHost: h\r\n\r\n", .unsupportedVersion, 505),
+        ("GET / HTTP/1.10\r\nHost: h\r\n\r\n", .invalidRequestLine, 400),
         ("GET / http/1.1\r\nHost: h\r\n\r\n", .invalidRequestLine, 400),
         ("GET /\r\n\r\n", .invalidRequestLine, 400),
     ]

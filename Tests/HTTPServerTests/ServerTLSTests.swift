@@ -46,6 +46,9 @@ struct ServerTLSTests {
     static func makeRouter() -> Router {
         var router = Router()
         router.get("/hello") { _, _ in .text("hello over tls") }
+        router.get("/sets-hsts") { _, _ in
+            Response(headers: ["Strict-Transport-Security": "max-age=1; includeSubDomains"], body: .bytes(Array("own".utf8)))
+        }
         router.post("/count", bodyLimit: 1 << 30) { request, _ in
             var total = 0
             for try await chunk in request.body { total += chunk.count }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HTTPServer
 import Testing
 
 @testable import Portal
@@ -22,7 +23,8 @@ import Testing
 
     @Test(arguments: [
         ["PORTAL_PORT": "80000"], ["PORTAL_PORT": "eighty"], ["PORTAL_TLS_CERT": "/etc/cert.pem"],
-        ["PORTAL_LOG_LEVEL": "loud"], ["PORTAL_EVENT_LOOPS": "0"],
+        ["PORTAL_LOG_LEVEL": "loud"], ["PORTAL_EVENT_LOOPS": "0"], ["PORTAL_TLS_PROFILE": "old"],
+        ["PORTAL_TLS_PROFILE": "Modern"],
     ])
     func rejectsInvalidEnvironment(_ environment: [String: String]) {
         #expect(throws: ValidationError.self) {
@@ -34,6 +36,21 @@ import Testing
         #expect(throws: ValidationError.self) {
             try PortalConfiguration.resolve(flags: .init(port: -1), environment: [:])
         }
+    }
+
+    @Test func tlsProfileDefaultsToIntermediateAndReachesTheServer() throws {
+        let defaults = try PortalConfiguration.resolve(
+            flags: .init(tlsCertificate: "/c.pem", tlsKey: "/k.pem"), environment: [:])
+        #expect(defaults.tlsProfile == .intermediate)
+        #expect(defaults.serverConfiguration.tls?.profile == .intermediate)
+        #expect(defaults.serverConfiguration.tls?.strictTransportSecurityMaxAge == .seconds(63_072_000))
+        let fromEnvironment = try PortalConfiguration.resolve(
+            flags: .init(tlsCertificate: "/c.pem", tlsKey: "/k.pem"), environment: ["PORTAL_TLS_PROFILE": "modern"])
+        #expect(fromEnvironment.serverConfiguration.tls?.profile == .modern)
+        let flagWins = try PortalConfiguration.resolve(
+            flags: .init(tlsProfile: "intermediate"), environment: ["PORTAL_TLS_PROFILE": "modern"])
+        #expect(flagWins.tlsProfile == .intermediate)
+        #expect(flagWins.serverConfiguration.tls == nil)
     }
 
     @Test func tlsNeedsBothCertificateAndKey() throws {

@@ -33,12 +33,12 @@ public enum ByteRangeDecision: Sendable, Equatable {
         return spec.decision(length: length)
     }
 
-    /// `If-Range`: a strong entity tag equal to the current one, or the exact `Last-Modified` date.
+    /// `If-Range`: an entity-tag that strongly matches the current one (a weak one never does), or the
+    /// exact `Last-Modified` date (RFC 9110 §13.1.5).
     private static func ifRangeMatches(_ condition: String, entityTag: String?, lastModified: String?) -> Bool {
-        if condition.hasPrefix("W/") { return false }
-        if condition.hasPrefix("\"") {
-            guard let entityTag, !entityTag.hasPrefix("W/") else { return false }
-            return condition == entityTag
+        if condition.hasPrefix("\"") || condition.hasPrefix("W/") {
+            guard let entityTag else { return false }
+            return EntityTag.matches(condition, entityTag, using: .strong)
         }
         return lastModified.map { $0 == condition } ?? false
     }

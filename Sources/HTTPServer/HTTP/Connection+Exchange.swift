@@ -66,6 +66,13 @@ extension Connection: BodySource, BodySink {
     func writeBodyChunk(_ bytes: [UInt8]) async throws {
         guard loop.inLoop else { return try await withTaskExecutorPreference(loop) { try await writeBodyChunk(bytes) } }
         guard !isClosed else { throw ConnectionClosedError() }
+        if deferredHead != nil {
+            // The request failed before a byte of the answer left: refuse the write, so the exchange ends
+            // with the request's problem rather than a response cut short (RFC 9112 §7.1: a malformed
+            // chunked body gets 400).
+            if let bodyError { throw bodyError }
+            appendDeferredHead()
+        }
         switch responseFraming {
         case .chunked:
             output.append(contentsOf: String(bytes.count, radix: 16).utf8)
@@ -129,17 +136,38 @@ extension Connection: BodySource, BodySink {
                 framing = .untilClose
                 responseFraming = .untilClose
             }
-            appendHead(for: response, version: head.version, isClosing: isClosing, framing: framing)
             if omitsBody {
+                appendHead(for: response, version: head.version, isClosing: isClosing, framing: framing)
                 flush()
             } else {
-                defer { responseFraming = .none }
-                try await producer(ResponseBodyWriter(sink: self))
-                if case .length(let remaining) = responseFraming, remaining != 0 {
-                    closeNow()
-                    throw ResponseLengthError()
+                defer {
+                    responseFraming = .none
+                    deferredHead = nil
                 }
-                if responseFraming == .chunked { output.append(contentsOf: Connection.lastChunk) }
+                deferredHead = DeferredHead(response: response, version: head.version, isClosing: isClosing, framing: framing)
+                var failure: (any Error)?
+                do {
+                    try await producer(ResponseBodyWriter(sink: self))
+                    if case .length(let remaining) = responseFraming, remaining != 0 { failure = ResponseLengthError() }
+                } catch {
+                    failure = error
+                }
+                if let failure {
+                    // Before the head left, the exchange can still end with a problem; after, only by closing.
+                    guard deferredHead != nil, !isClosed else {
+                        closeNow()
+                        throw failure
+                    }
+                    deferredHead = nil
+                    machine.requireClose()
+                    let requestID = response.headers["X-Request-ID"] ?? RequestIDMiddleware.make()
+                    let problem =
+                        (failure as? any HTTPResponseError)?.problem ?? ErrorMiddleware.internalError(requestID: requestID)
+                    appendClosingProblem(problem, requestID: requestID)
+                } else {
+                    if deferredHead != nil { appendDeferredHead() }
+                    if responseFraming == .chunked { output.append(contentsOf: Connection.lastChunk) }
+                }
                 flush()
             }
         case .file(let region):
@@ -187,6 +215,23 @@ extension Connection: BodySource, BodySink {
             remaining -= Int64(count)
             try await waitForOutput(below: server.configuration.bodyHighWater)
         }
+    }
+}
+
+/// The head of a streamed response, waiting for the first content byte.
+struct DeferredHead {
+    var response: Response
+    var version: HTTPVersion
+    var isClosing: Bool
+    var framing: HeadFraming
+}
+
+extension Connection {
+    /// Appends the held-back head of a streamed response; from here on a failure can only cut it short.
+    func appendDeferredHead() {
+        guard let head = deferredHead else { return }
+        deferredHead = nil
+        appendHead(for: head.response, version: head.version, isClosing: head.isClosing, framing: head.framing)
     }
 }
 

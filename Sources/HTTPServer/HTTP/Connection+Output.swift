@@ -34,20 +34,9 @@ extension Connection {
                 bodyWaiter = nil
                 waiter.resume(throwing: problem)
             }
-        case .respondAndClose(var problem):
+        case .respondAndClose(let problem):
             // No middleware runs for a request that never parsed: give it a request ID here.
-            let requestID = RequestIDMiddleware.make()
-            problem.extensions["requestId"] = requestID
-            problem.headers["X-Request-ID"] = requestID
-            if let decorate = server.configuration.decorateConnectionProblem { problem = decorate(problem) }
-            server.logger.debug(
-                "refusing request", metadata: ["http.status": "\(problem.status.code)", "request.id": "\(requestID)"])
-            let response = problem.response
-            if case .bytes(let bytes) = response.body.storage {
-                appendHead(
-                    for: response, version: .http1_1, isClosing: true, framing: .contentLength(Int64(bytes.count)))
-                output.append(contentsOf: bytes)
-            }
+            appendClosingProblem(problem, requestID: RequestIDMiddleware.make())
             beginClosing()
         case .readNextRequest:
             readDeadline = MonotonicTime.now() + server.idleTimeout
@@ -61,6 +50,23 @@ extension Connection {
     }
 
     static let continueLine = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+
+    /// Appends a problem the server sends on its own (no handler answered), then `Connection: close`: it
+    /// carries `requestID` in its body and `X-Request-ID`, and reads like the application's problems
+    /// (``HTTPServer/Configuration/decorateConnectionProblem``).
+    func appendClosingProblem(_ problem: Problem, requestID: String) {
+        var problem = problem
+        problem.extensions["requestId"] = requestID
+        problem.headers["X-Request-ID"] = requestID
+        if let decorate = server.configuration.decorateConnectionProblem { problem = decorate(problem) }
+        server.logger.debug(
+            "refusing request", metadata: ["http.status": "\(problem.status.code)", "request.id": "\(requestID)"])
+        let response = problem.response
+        if case .bytes(let bytes) = response.body.storage {
+            appendHead(for: response, version: .http1_1, isClosing: true, framing: .contentLength(Int64(bytes.count)))
+            output.append(contentsOf: bytes)
+        }
+    }
 
     /// Flushes, then shuts our sending side and discards input until the peer closes or the linger
     /// deadline passes; closing at once could reset the connection before the client read our answer.

@@ -33,6 +33,9 @@ final class Connection: EventHandler, @unchecked Sendable {
     var isBodyEnded = false
     var bodyError: Problem?
     var responseFraming = ResponseFraming.none
+    /// The head of a streamed response, held back until its first content byte (or its end), so that a
+    /// request body failing before then can still be answered with a problem instead.
+    var deferredHead: DeferredHead?
 
     // The request task waiting for something.
     var headWaiter: UnsafeContinuation<RequestHead?, Never>?

@@ -17,6 +17,8 @@ public struct ParseError: Error, Equatable, Sendable, CustomStringConvertible {
         case tooManyFields
         case missingHost
         case duplicateHost
+        case invalidHost
+        case unsupportedExpectation
         case invalidContentLength
         case conflictingContentLength
         case contentLengthWithTransferEncoding
@@ -28,6 +30,7 @@ public struct ParseError: Error, Equatable, Sendable, CustomStringConvertible {
         case invalidChunkExtension
         case missingChunkTerminator
         case trailerSectionTooLarge
+        case invalidTrailerField
     }
 
     /// The rule that was broken.
@@ -36,10 +39,12 @@ public struct ParseError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Makes an error for `code`.
     public init(_ code: Code) { self.code = code }
 
-    /// The status code to answer with: 414, 431, 501, 505 or 400 (RFC 9112 §3, RFC 6585 §5, RFC 9112 §6.1).
+    /// The status code to answer with: 414, 417, 431, 501, 505 or 400 (RFC 9112 §3, RFC 9110 §10.1.1,
+    /// RFC 6585 §5, RFC 9112 §6.1).
     public var statusCode: Int {
         switch code {
         case .targetTooLong: 414
+        case .unsupportedExpectation: 417
         case .headerSectionTooLarge, .tooManyFields, .trailerSectionTooLarge: 431
         case .unsupportedTransferCoding: 501
         case .unsupportedVersion: 505
@@ -54,7 +59,7 @@ public struct ParseError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidMethod: "The method is not a valid token."
         case .invalidTarget: "The request target contains characters that are not allowed."
         case .targetTooLong: "The request target is longer than this server accepts."
-        case .unsupportedVersion: "Only HTTP/1.0 and HTTP/1.1 are supported."
+        case .unsupportedVersion: "Only HTTP/1.x is supported."
         case .bareLineFeed: "Lines must end with CRLF."
         case .invalidFieldName: "A header field name is not a valid token."
         case .whitespaceBeforeColon: "Whitespace between a field name and the colon is not allowed."
@@ -64,6 +69,8 @@ public struct ParseError: Error, Equatable, Sendable, CustomStringConvertible {
         case .tooManyFields: "The request has more header fields than this server accepts."
         case .missingHost: "HTTP/1.1 requests must carry exactly one Host field."
         case .duplicateHost: "The request carries more than one Host field."
+        case .invalidHost: "The Host field is not a valid host with an optional port."
+        case .unsupportedExpectation: "The only expectation this server supports is 100-continue."
         case .invalidContentLength: "Content-Length is not a valid number."
         case .conflictingContentLength: "The request carries differing Content-Length values."
         case .contentLengthWithTransferEncoding: "Content-Length and Transfer-Encoding must not be combined."
@@ -75,6 +82,7 @@ public struct ParseError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidChunkExtension: "A chunk extension is malformed or too long."
         case .missingChunkTerminator: "Chunk data is not followed by CRLF."
         case .trailerSectionTooLarge: "The trailer section is larger than this server accepts."
+        case .invalidTrailerField: "A trailer field after the last chunk is malformed."
         }
     }
 }

@@ -14,7 +14,7 @@ public struct RequestHead: Sendable {
     public var method: HTTPMethod
     /// The request-target exactly as received (RFC 9112 §3.2), not decoded.
     public var target: String
-    /// HTTP/1.0 or HTTP/1.1.
+    /// HTTP/1.0 or HTTP/1.1 (a higher minor version of 1 is processed as HTTP/1.1, RFC 9110 §2.5).
     public var version: HTTPVersion
     /// Header fields in order.
     public var headers: HTTPFields

@@ -17,10 +17,17 @@ extension RequestParser {
             lineStart = lineEnd + 1
             switch field.name.count {
             case 4 where ASCII.equalsLowercase(field.name, "host"):
+                // RFC 9112 §3.2: an invalid Host value gets 400, like a missing or repeated one.
                 hosts += 1
+                if HostField.kind(of: field.value) == nil { throw ParseError(.invalidHost) }
             case 6 where ASCII.equalsLowercase(field.name, "expect"):
-                if ASCII.equalsLowercase(field.value, "100-continue") && result.version == .http1_1 {
-                    result.expectsContinue = true
+                // `Expect = #expectation` (RFC 9110 §10.1.1): 100-continue is the only one defined; any
+                // other gets 417. 100-continue in HTTP/1.0 is ignored.
+                try forEachListElement(field.value) { expectation throws(ParseError) in
+                    guard ASCII.equalsLowercase(expectation, "100-continue") else {
+                        throw ParseError(.unsupportedExpectation)
+                    }
+                    if result.version == .http1_1 { result.expectsContinue = true }
                 }
             case 10 where ASCII.equalsLowercase(field.name, "connection"):
                 try forEachListElement(field.value) { option throws(ParseError) in
@@ -71,15 +78,15 @@ extension RequestParser {
         return RequestHead(method: method, target: target, version: version)
     }
 
-    /// `HTTP-version = "HTTP/" DIGIT "." DIGIT` (RFC 9112 §2.3); other versions get 505.
+    /// `HTTP-version = "HTTP/" DIGIT "." DIGIT` (RFC 9112 §2.3). A higher minor version of 1 is processed
+    /// as HTTP/1.1, the highest we implement (RFC 9110 §2.5); other major versions get 505.
     static func parseVersion(_ bytes: UnsafeBufferPointer<UInt8>) throws(ParseError) -> HTTPVersion {
         guard bytes.count == 8, bytes[0] == 0x48, bytes[1] == 0x54, bytes[2] == 0x54, bytes[3] == 0x50,
             bytes[4] == 0x2F, bytes[6] == 0x2E,
             (0x30...0x39).contains(bytes[5]), (0x30...0x39).contains(bytes[7])
         else { throw ParseError(.invalidRequestLine) }
-        let version = HTTPVersion(major: Int(bytes[5] - 0x30), minor: Int(bytes[7] - 0x30))
-        guard version == .http1_1 || version == .http1_0 else { throw ParseError(.unsupportedVersion) }
-        return version
+        guard bytes[5] == 0x31 else { throw ParseError(.unsupportedVersion) }
+        return bytes[7] == 0x30 ? .http1_0 : .http1_1
     }
 }
 

@@ -63,12 +63,6 @@ public struct RequestParser: Sendable {
     /// Makes a parser waiting for a request head.
     public init(limits: Limits = Limits()) { self.limits = limits }
 
-    /// True between messages, when no byte of the next request has been consumed.
-    public var isAtMessageBoundary: Bool {
-        if case .head(0, 0, 0, 0) = state { return true }
-        return false
-    }
-
     /// Content bytes still owed by the current chunk or `Content-Length` body, when the parser is in the
     /// middle of one; the next that many bytes are all content. Lets a reader skip an intermediate buffer.
     public var remainingContentBytes: UInt64? {
@@ -217,7 +211,11 @@ public struct RequestParser: Sendable {
                 return Step(consumed: scanned, event: .end).resettingAfterEnd(&state)
             }
             if scanned > limits.maxTrailerSize { throw ParseError(.trailerSectionTooLarge) }
-            _ = try FieldLine(UnsafeBufferPointer(rebasing: bytes[lineStart..<(lineEnd - 1)]))
+            do {
+                _ = try FieldLine(UnsafeBufferPointer(rebasing: bytes[lineStart..<(lineEnd - 1)]))
+            } catch {
+                throw ParseError(.invalidTrailerField)
+            }
             lineStart = scanned
         }
         if bytes.count >= limit { throw ParseError(.trailerSectionTooLarge) }

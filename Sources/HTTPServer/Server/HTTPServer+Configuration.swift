@@ -41,8 +41,9 @@ extension HTTPServer {
         /// Level at which unmapped errors are logged (their type only). Default `.debug`.
         public var errorLogLevel: Logger.Level = .debug
         /// Adjusts the problems the server sends on its own, before any route runs (malformed requests,
-        /// 408, 414, 431, 501, 503 over the connection cap), so that they read like the application's
-        /// (its problem `type` catalogue). Each such problem already carries a new `requestId`, logged with
+        /// 408, 414, 417, 431, 501, 503 over the connection cap) or in place of a streamed response whose
+        /// producer failed before its head left (a malformed request body), so that they read like the
+        /// application's (its problem `type` catalogue). Each such problem already carries a new `requestId`, logged with
         /// the refusal and echoed in `X-Request-ID`. Default: unchanged.
         public var decorateConnectionProblem: (@Sendable (Problem) -> Problem)?
 
@@ -57,17 +58,29 @@ extension HTTPServer {
         }
     }
 
-    /// PEM files for TLS (TLS 1.2 or newer, ALPN `http/1.1`).
+    /// TLS: the PEM files, the protocol profile and the HSTS policy sent with every HTTPS response.
+    /// ALPN selects `http/1.1`.
     public struct TLSConfiguration: Sendable {
         /// Certificate chain, leaf first.
         public var certificatePath: String
         /// The private key.
         public var privateKeyPath: String
+        /// Protocol versions, cipher suites and groups offered. Default ``TLSProfile/intermediate``.
+        public var profile: TLSProfile
+        /// `max-age` of the `Strict-Transport-Security` field sent on every response over TLS (RFC 6797
+        /// §6.1), in whole seconds; nil sends none. Never sent over plain HTTP (RFC 6797 §7.2). Default
+        /// 63,072,000 s (two years, Mozilla's recommendation).
+        public var strictTransportSecurityMaxAge: Duration?
 
         /// Makes a configuration.
-        public init(certificatePath: String, privateKeyPath: String) {
+        public init(
+            certificatePath: String, privateKeyPath: String, profile: TLSProfile = .intermediate,
+            strictTransportSecurityMaxAge: Duration? = .seconds(63_072_000)
+        ) {
             self.certificatePath = certificatePath
             self.privateKeyPath = privateKeyPath
+            self.profile = profile
+            self.strictTransportSecurityMaxAge = strictTransportSecurityMaxAge
         }
     }
 }

@@ -45,7 +45,7 @@ public final class HTTPServer: Sendable {
     ) throws {
         Socket.ignoreBrokenPipeSignal()
         let tls = try configuration.tls.map {
-            try TLSContext(certificatePath: $0.certificatePath, privateKeyPath: $0.privateKeyPath)
+            try TLSContext(certificatePath: $0.certificatePath, privateKeyPath: $0.privateKeyPath, profile: $0.profile)
         }
         let (sockets, port) = try Socket.makeListeners(
             host: configuration.host, port: configuration.port, backlog: Int32(configuration.backlog))

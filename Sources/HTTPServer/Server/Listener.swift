@@ -32,15 +32,17 @@ final class Listener: EventHandler {
             let requestID = RequestIDMiddleware.make()
             var problem = Problem(
                 status: .serviceUnavailable, detail: "The server is at its connection limit.",
-                extensions: ["requestId": requestID])
+                extensions: ["requestId": requestID], headers: ["Retry-After": "1", "X-Request-ID": requestID])
             if let decorate = server.context.configuration.decorateConnectionProblem { problem = decorate(problem) }
-            let body = problem.json
-            let head = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\n"
-                + "Retry-After: 1\r\nX-Request-ID: \(requestID)\r\n"
-                + "Date: \(String(decoding: loop.date, as: UTF8.self))\r\n"
-                + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n"
-            let bytes = Array((head + body).utf8)
-            _ = bytes.withUnsafeBytes { client.write($0) }
+            let response = problem.response
+            if case .bytes(let body) = response.body.storage {
+                var bytes: [UInt8] = []
+                ResponseHead.append(
+                    response, to: &bytes, version: .http1_1, isClosing: true,
+                    framing: .contentLength(Int64(body.count)), date: loop.date)
+                bytes.append(contentsOf: body)
+                _ = bytes.withUnsafeBytes { client.write($0) }
+            }
         }
         client.close()
     }

@@ -15,6 +15,8 @@ final class ServerContext: Sendable {
     let idleTimeout: UInt64
     let writeTimeout: UInt64
     let lingerTimeout: UInt64
+    /// The `Strict-Transport-Security` line every response carries when serving TLS; nil over plain HTTP.
+    let strictTransportSecurityLine: [UInt8]?
     private let openConnections = Atomic<Int>(0)
     private let forceCloseAt = Atomic<UInt64>(0)
     private let requestTasks = Atomic<Int>(0)
@@ -32,6 +34,8 @@ final class ServerContext: Sendable {
         idleTimeout = MonotonicTime.nanoseconds(configuration.idleTimeout)
         writeTimeout = MonotonicTime.nanoseconds(configuration.writeTimeout)
         lingerTimeout = MonotonicTime.nanoseconds(configuration.lingerTimeout)
+        strictTransportSecurityLine =
+            tls == nil ? nil : configuration.tls?.strictTransportSecurityMaxAge.map(ResponseHead.strictTransportSecurityLine)
         let standard: [any Middleware] = [
             RequestIDMiddleware(), AccessLogMiddleware(level: configuration.accessLogLevel),
             ErrorMiddleware(level: configuration.errorLogLevel),

@@ -19,19 +19,34 @@ public struct TLSError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// An OpenSSL server context: certificate chain, private key, TLS 1.2 or newer, ALPN `http/1.1`.
+/// An OpenSSL server context: certificate chain, private key, the versions, suites and groups of a
+/// ``HTTPServer/TLSProfile``, ALPN `http/1.1`.
 /// `SSL_CTX` is safe to share once configured; sessions are created from any loop.
 final class TLSContext: @unchecked Sendable {
     let context: OpaquePointer
 
-    /// Loads a PEM certificate chain and private key.
-    /// - Throws: ``TLSError`` when a file cannot be read or the key does not match the certificate.
-    init(certificatePath: String, privateKeyPath: String) throws {
+    /// Loads a PEM certificate chain and private key and restricts the context to `profile`.
+    /// - Throws: ``TLSError`` when a file cannot be read, the key does not match the certificate, or
+    ///   OpenSSL does not know a suite or group of the profile.
+    init(certificatePath: String, privateKeyPath: String, profile: HTTPServer.TLSProfile) throws {
         guard let context = SSL_CTX_new(TLS_server_method()) else { throw TLSError.fromQueue("context") }
         self.context = context
-        guard portal_SSL_CTX_set_min_proto_version(context, Int32(TLS1_2_VERSION)) == 1 else {
+        let minimum = profile.minimumVersion == .tls12 ? TLS1_2_VERSION : TLS1_3_VERSION
+        guard portal_SSL_CTX_set_min_proto_version(context, Int32(minimum)) == 1 else {
             throw TLSError.fromQueue("minimum version")
         }
+        // Only the listed suites: OpenSSL's defaults add static-RSA key exchange and CBC suites to TLS 1.2.
+        guard SSL_CTX_set_cipher_list(context, profile.tls12CipherList) == 1 else {
+            throw TLSError.fromQueue("TLS 1.2 cipher suites")
+        }
+        guard SSL_CTX_set_ciphersuites(context, profile.tls13CipherSuites) == 1 else {
+            throw TLSError.fromQueue("TLS 1.3 cipher suites")
+        }
+        // OpenSSL's defaults add X448, P-521 and the finite-field groups.
+        guard portal_SSL_CTX_set1_groups_list(context, profile.groups) == 1 else {
+            throw TLSError.fromQueue("groups")
+        }
+        portal_SSL_CTX_set_profile_options(context)
         guard SSL_CTX_use_certificate_chain_file(context, certificatePath) == 1 else {
             throw TLSError.fromQueue("certificate")
         }

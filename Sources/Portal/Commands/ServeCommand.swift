@@ -29,6 +29,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert (env PORTAL_TLS_KEY).")
     var tlsKey: String?
 
+    @Option(
+        name: .customLong("tls-profile"),
+        help: "intermediate (TLS 1.2 and 1.3) or modern (TLS 1.3 only) (env PORTAL_TLS_PROFILE, default intermediate).")
+    var tlsProfile: String?
+
     @Option(name: .customLong("event-loops"), help: "Event loops (env PORTAL_EVENT_LOOPS, default: cores).")
     var eventLoops: Int?
 
@@ -47,7 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
         let config = try PortalConfiguration.resolve(
             flags: ConfigurationOverrides(
                 host: host, port: port, tlsCertificate: tlsCertificate, tlsKey: tlsKey, eventLoops: eventLoops,
-                logLevel: logLevel, shutdownGraceSeconds: shutdownGrace),
+                logLevel: logLevel, shutdownGraceSeconds: shutdownGrace, tlsProfile: tlsProfile),
             environment: environment)
         let level = Logger.Level(rawValue: config.logLevel) ?? .info
         LoggingSystem.bootstrap { label in
@@ -138,7 +143,9 @@ extension PortalConfiguration {
     var serverConfiguration: HTTPServer.Configuration {
         var server = HTTPServer.Configuration(host: host, port: port)
         if let tlsCertificate, let tlsKey {
-            server.tls = HTTPServer.TLSConfiguration(certificatePath: tlsCertificate, privateKeyPath: tlsKey)
+            // Strict-Transport-Security keeps the server's default (two years) on every HTTPS response.
+            server.tls = HTTPServer.TLSConfiguration(
+                certificatePath: tlsCertificate, privateKeyPath: tlsKey, profile: tlsProfile)
         }
         server.eventLoopCount = eventLoops
         // Problems the server sends before routing (malformed requests) get the catalogue's types too.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HTTPServer
 
 /// The HTTP side of the portal's configuration, resolved once at start-up: command line first, then
 /// `PORTAL_*` environment variables, then defaults (README, "Configuration"). Components get their slice
@@ -13,6 +14,8 @@ struct PortalConfiguration: Sendable, Equatable {
     var tlsCertificate: String?
     /// PEM private key for `tlsCertificate`.
     var tlsKey: String?
+    /// TLS versions, suites and groups offered over HTTPS (Mozilla's profiles). Default intermediate.
+    var tlsProfile: HTTPServer.TLSProfile = .intermediate
     /// Number of event loops; default one per core.
     var eventLoops: Int = ProcessInfo.processInfo.activeProcessorCount
     /// Log level name (trace, debug, info, notice, warning, error, critical).
@@ -30,6 +33,7 @@ struct ConfigurationOverrides: Sendable, Equatable {
     var eventLoops: Int?
     var logLevel: String?
     var shutdownGraceSeconds: Int?
+    var tlsProfile: String?
 }
 
 extension PortalConfiguration {
@@ -62,6 +66,13 @@ extension PortalConfiguration {
         if let port = try integer(flags.port, "PORTAL_PORT", "--port", in: 0...65_535) { config.port = port }
         config.tlsCertificate = pick(flags.tlsCertificate, "PORTAL_TLS_CERT")
         config.tlsKey = pick(flags.tlsKey, "PORTAL_TLS_KEY")
+        if let name = pick(flags.tlsProfile, "PORTAL_TLS_PROFILE") {
+            guard let profile = HTTPServer.TLSProfile(rawValue: name) else {
+                let names = HTTPServer.TLSProfile.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ValidationError("TLS profile (--tls-profile, PORTAL_TLS_PROFILE) must be one of \(names)")
+            }
+            config.tlsProfile = profile
+        }
         if let loops = try integer(flags.eventLoops, "PORTAL_EVENT_LOOPS", "--event-loops", in: 1...256) {
             config.eventLoops = loops
         }

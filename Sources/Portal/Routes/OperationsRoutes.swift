@@ -23,7 +23,11 @@ enum OperationsRoutes {
                 return .json(#"{"status":"ready","database":"ok","migrations":"applied"}"#)
             },
             Operation("getOpenAPIDocument", .get, "/openapi.yaml") { request, _ in
-                if let condition = request.headers["If-None-Match"], Self.matches(condition, entityTag) {
+                // RFC 9110 §13.1.2: weak comparison; several field lines form one list.
+                let conditions = request.headers.values("If-None-Match")
+                if !conditions.isEmpty,
+                    EntityTag.listMatches(conditions.joined(separator: ","), current: entityTag, using: .weak)
+                {
                     return Response(status: .notModified, headers: ["ETag": entityTag])
                 }
                 return Response(
@@ -32,16 +36,5 @@ enum OperationsRoutes {
                     body: .bytes(openAPIDocument))
             },
         ]
-    }
-
-    /// Whether an `If-None-Match` field value matches `entityTag` (RFC 9110 §13.1.2: weak comparison).
-    static func matches(_ condition: String, _ entityTag: String) -> Bool {
-        let trimmed = condition.trimmingCharacters(in: .whitespaces)
-        if trimmed == "*" { return true }
-        return trimmed.split(separator: ",").contains { candidate in
-            var tag = candidate.trimmingCharacters(in: .whitespaces)
-            if tag.hasPrefix("W/") { tag.removeFirst(2) }
-            return tag == entityTag
-        }
     }
 }

@@ -76,7 +76,7 @@ final class PostgresConnection: @unchecked Sendable {
         guard let handle else { throw DatabaseError(code: .connectionFailed, context: "out of memory") }
         guard PQstatus(handle) == CONNECTION_OK, PQsetnonblocking(handle, 1) == 0 else {
             // libpq's reason (refused, no such socket, authentication failed…) names hosts and roles,
-            // never passwords; operators need it, and `DatabaseProblem` never shows it to clients.
+            // never passwords; operators need it, and Portal's problem mapping never shows it to clients.
             let reason = PQerrorMessage(handle).map { String(cString: $0) } ?? ""
             PQfinish(handle)
             let firstLine = reason.split(separator: "\n").first.map(String.init) ?? "unknown reason"

@@ -84,7 +84,8 @@ struct StorageOptions: ParsableArguments {
 
     /// Prints a storage error as one line on standard error and returns exit status 1.
     static func failure(_ error: DatabaseError) -> ExitCode {
-        var line = "error: \(error.problem.title): \(error.problem.detail)"
+        let outcome = StorageProblems.outcome(of: error)
+        var line = "error: \(outcome.detail)"
         if let context = error.context { line += " (\(context))" }
         if let sqlState = error.sqlState { line += " [SQLSTATE \(sqlState)]" }
         FileHandleOutput.standardError(line)

@@ -26,6 +26,8 @@ final class PostgresConnection: @unchecked Sendable {
     private var prepared: Set<String> = []
     /// When the connection was last handed back to the pool; read and written by the pool under its lock.
     var lastReleased = ContinuousClock.now
+    /// The pool's generation when the connection was opened (see `ConnectionPoolState.generation`).
+    var generation = 0
 
     private init(handle: OpaquePointer) {
         self.handle = handle

@@ -68,7 +68,8 @@ public struct ClusterSupervisor: Sendable {
                         action = machine.restartSucceeded()
                     } catch {
                         if Task.isCancelled { return }  // shutting down: the caller stops what started
-                        report(.restartFailed(attempt: attempt, error: error as? DatabaseError ?? DatabaseError(code: .embeddedCluster)))
+                        let failure = error as? DatabaseError ?? DatabaseError(code: .embeddedCluster)
+                        report(.restartFailed(attempt: attempt, error: failure))
                         action = machine.restartFailed()
                     }
                 case .resume(let attempt):
@@ -79,7 +80,8 @@ public struct ClusterSupervisor: Sendable {
                     report(.gaveUp(attempts: attempts, log: cluster.logFile))
                     throw DatabaseError(
                         code: .embeddedCluster,
-                        context: "PostgreSQL could not be restarted after \(attempts) attempt(s); see \(cluster.logFile.path)")
+                        context: "PostgreSQL could not be restarted after \(attempts) attempt(s); "
+                            + "see \(cluster.logFile.path)")
                 case .none:
                     break
                 }

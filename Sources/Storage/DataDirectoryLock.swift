@@ -50,7 +50,8 @@ public final class DataDirectoryLock: Sendable {
             let holder = failure == EWOULDBLOCK ? readHolder(descriptor) : nil
             close(descriptor)
             guard failure == EWOULDBLOCK else {
-                throw DataDirectoryLockError(code: .unusable, file: file.path, context: "cannot lock (errno \(failure))")
+                throw DataDirectoryLockError(
+                    code: .unusable, file: file.path, context: "cannot lock (errno \(failure))")
             }
             throw DataDirectoryLockError(code: .inUse, file: file.path, holder: holder)
         }

@@ -9,7 +9,7 @@ extension Logger {
         switch event {
         case .crashed(let status):
             warning(
-                "the private PostgreSQL stopped unexpectedly; requests needing the database answer 503 until it is back",
+                "the private PostgreSQL stopped unexpectedly; database requests answer 503 until it is back",
                 metadata: ["db.exitStatus": "\(status)"])
         case .restarting(let attempt, let backoff):
             notice(

@@ -44,7 +44,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("database-restart-attempts"),
-        help: "Restarts of a crashed private PostgreSQL before the portal gives up and exits with status 69 (env PORTAL_DATABASE_RESTART_ATTEMPTS, default 5).")
+        help: ArgumentHelp(
+            "Restarts of the private PostgreSQL after it died, before giving up with exit status 69 "
+                + "(env PORTAL_DATABASE_RESTART_ATTEMPTS, default 5)."))
     var databaseRestartAttempts: Int?
 
     @OptionGroup var storage: StorageOptions

@@ -130,8 +130,9 @@ struct StorageOptions: ParsableArguments {
     /// Says why the data folder cannot be had, on standard error, and returns the exit status.
     static func refusal(_ error: DataDirectoryLockError, dataDirectory: URL) -> ExitCode {
         guard error.code == .inUse else {
+            let reason = error.context ?? "unknown reason"
             FileHandleOutput.standardError(
-                "error: cannot lock the data folder \(dataDirectory.path): \(error.context ?? "unknown reason") (\(error.file))")
+                "error: cannot lock the data folder \(dataDirectory.path): \(reason) (\(error.file))")
             return ExitCode(1)
         }
         let holder = error.holder.map { "process \($0)" } ?? "another process"

@@ -1,5 +1,4 @@
 public import Foundation
-import Logging
 
 /// Keeps the private cluster running while the portal serves: when PostgreSQL dies, the pool is suspended
 /// (requests fail at once with `.serverDown`, no connection to the dead server is lent again) and the
@@ -43,7 +42,6 @@ public struct ClusterSupervisor: Sendable {
     let cluster: EmbeddedPostgres
     let database: Database
     let configuration: Configuration
-    let logger: Logger
 
     /// Watches the server until the task is cancelled (returns) or the attempts are spent (throws).
     ///

@@ -49,18 +49,16 @@ public final class DatabaseHost: Sendable {
     /// The data folder's lock, held with the private cluster.
     private let lock: DataDirectoryLock?
     private let supervision: ClusterSupervisor.Configuration
-    private let logger: Logger
 
     private init(
         database: Database, catalog: MigrationCatalog, embedded: EmbeddedPostgres?, lock: DataDirectoryLock?,
-        supervision: ClusterSupervisor.Configuration, logger: Logger
+        supervision: ClusterSupervisor.Configuration
     ) {
         self.database = database
         self.catalog = catalog
         self.embedded = embedded
         self.lock = lock
         self.supervision = supervision
-        self.logger = logger
     }
 
     /// Locks the data folder and starts the private cluster if needed, opens the pool and applies
@@ -103,7 +101,7 @@ public final class DatabaseHost: Sendable {
         }
         return DatabaseHost(
             database: database, catalog: catalog, embedded: embedded, lock: lock,
-            supervision: configuration.supervision, logger: logger)
+            supervision: configuration.supervision)
     }
 
     /// 200-worthy only when the database answers and every migration is applied unchanged.
@@ -119,8 +117,7 @@ public final class DatabaseHost: Sendable {
     ///   restarted within `Configuration.supervision.restartAttempts`.
     public func run(reporting report: @Sendable (ClusterSupervisor.Event) -> Void = { _ in }) async throws {
         if let embedded {
-            let supervisor = ClusterSupervisor(
-                cluster: embedded, database: database, configuration: supervision, logger: logger)
+            let supervisor = ClusterSupervisor(cluster: embedded, database: database, configuration: supervision)
             do {
                 try await supervisor.run(reporting: report)
             } catch {

@@ -45,6 +45,9 @@ public final class EmbeddedPostgres: Sendable {
         /// After PostgreSQL was killed, longest wait for each of its leftover processes to quit on SIGQUIT
         /// before SIGKILL, and then to go. Default 5 s.
         public var leftoverExitTimeout: Duration = .seconds(5)
+        /// How often `waitForExit()` looks whether the server died: the longest it takes to notice.
+        /// Default 100 ms.
+        public var exitCheckInterval: Duration = .milliseconds(100)
 
         /// A configuration with defaults for `directory`.
         public init(directory: URL) { self.directory = directory }
@@ -143,12 +146,13 @@ public final class EmbeddedPostgres: Sendable {
         await stop()
     }
 
-    /// Waits until the server exits on its own, without stopping it.
+    /// Waits until the server exits on its own, without stopping it; notices within `exitCheckInterval`,
+    /// even while backends of a killed postmaster live on.
     /// - Returns: Its exit status (the signal number if a signal killed it), or `nil` when the task is
     ///   cancelled first or no server was started.
     public func waitForExit() async -> Int32? {
         guard let process = child.withLock({ $0 }) else { return nil }
-        return await process.exitStatus()
+        return await process.exitStatus(checkingEvery: configuration.exitCheckInterval)
     }
 
     /// Creates database `name` unless it exists.

@@ -59,12 +59,21 @@ struct ClusterSupervisorTests {
         try await host.database.execute("CREATE TABLE kept (v text)")
         try await host.database.execute("INSERT INTO kept VALUES (\("before the crash"))")
         let events = Events()
+        // A backend busy computing outlives its postmaster (it does not look for its death), as does
+        // Foundation's view of the postmaster then: the supervisor must notice the death all the same.
+        let busy = Database(
+            configuration: Database.Configuration(target: try #require(host.embedded).target()),
+            logger: PostgresTestCluster.logger)
+        defer { busy.close() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await host.run(reporting: events.append) }
+            group.addTask { _ = try? await busy.query("SELECT count(*) FROM generate_series(1, 10000000000)") }
+            try await waitForActiveQuery(on: host.database, containing: "generate_series")
             let killed = try killPostmaster(of: host)
 
             // While it is down: every request fails as unavailable, quickly, and the pool lends nothing.
             let clock = ContinuousClock()
+            let killedAt = clock.now
             let deadline = clock.now + .seconds(30)
             var sawServerDown = false
             while true {
@@ -74,7 +83,10 @@ struct ClusterSupervisorTests {
                     if sawServerDown { break }
                 } catch let error as DatabaseError {
                     #expect(error.isUnavailable, "\(error)")
-                    if error.code == .serverDown { sawServerDown = true }
+                    if error.code == .serverDown, !sawServerDown {
+                        sawServerDown = true
+                        #expect(clock.now - killedAt < .seconds(5), "the death was noticed late")
+                    }
                     let readiness = await host.readiness()
                     #expect(!readiness.isReady)
                 }
@@ -92,6 +104,19 @@ struct ClusterSupervisorTests {
             try await group.waitForAll()
         }
         #expect(host.embedded?.isRunning == false)
+    }
+
+    /// Waits until a query whose text holds `text` runs on the server.
+    private func waitForActiveQuery(on database: Database, containing text: String) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(30)
+        let pattern = "%\(text)%"
+        while try await database.query(
+            "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE \(pattern)"
+        ).first?.decode(Int.self, at: 0) == 0 {
+            try #require(clock.now < deadline, "the query did not start")
+            try await Task.sleep(for: .milliseconds(20))
+        }
     }
 
     @Test func givesUpAfterTheConfiguredNumberOfFailedRestarts() async throws {

@@ -49,7 +49,7 @@ extension EmbeddedPostgres {
     /// Idle children notice the postmaster's death and exit on their own within moments; one running a
     /// long query may not. As the postmaster itself does after a child crashes, they get SIGQUIT (quit at
     /// once, no cleanup: crash recovery redoes the work), then SIGKILL after `leftoverExitTimeout`.
-    private func stopLeftoverServerProcesses() async throws {
+    func stopLeftoverServerProcesses() async throws {
         var leftovers = leftoverServerProcesses()
         guard !leftovers.isEmpty else { return }
         logger.debug("stopping processes of a dead PostgreSQL", metadata: ["db.pids": "\(leftovers)"])

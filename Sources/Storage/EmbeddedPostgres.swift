@@ -120,8 +120,14 @@ public final class EmbeddedPostgres: Sendable {
 
     /// Stops the server with a fast shutdown (SIGINT: sessions end, a checkpoint is written), escalating
     /// to an immediate shutdown (SIGQUIT) and then SIGKILL if it does not exit in time.
+    ///
+    /// A server that already died may have left backends running (see `recoverFromCrash()`): they are
+    /// stopped instead, so that none outlives the portal.
     public func stop() async {
         guard let process = child.withLock({ $0 }) else { return }
+        if process.hasExited {
+            try? await stopLeftoverServerProcesses()
+        }
         process.send(SIGINT)
         if await !process.waitForExit(timeout: configuration.stopTimeout) {
             process.send(SIGQUIT)

@@ -106,6 +106,44 @@ struct ClusterSupervisorTests {
         #expect(host.embedded?.isRunning == false)
     }
 
+    @Test func shuttingDownWhileARestartWaitsLeavesNoServerProcessBehind() async throws {
+        let folder = try TemporaryDirectory.make()
+        defer { folder.remove() }
+        let host = try await openHost(in: folder) { $0.supervision.initialBackoff = .seconds(60) }
+        let embedded = try #require(host.embedded)
+        let busy = Database(configuration: Database.Configuration(target: embedded.target()), logger: PostgresTestCluster.logger)
+        defer { busy.close() }
+        let events = Events()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await host.run(reporting: events.append) }
+            group.addTask { _ = try? await busy.query("SELECT count(*) FROM generate_series(1, 10000000000)") }
+            try await waitForActiveQuery(on: host.database, containing: "generate_series")
+            _ = try killPostmaster(of: host)
+            let deadline = ContinuousClock.now + .seconds(30)
+            while events.names != ["crashed", "restarting 1"] {
+                try #require(ContinuousClock.now < deadline, "the crash was not noticed: \(events.names)")
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            group.cancelAll()
+            try await group.waitForAll()
+        }
+        // The busy backend of the dead server was stopped with the rest, not left to finish its query.
+        #expect(serverProcesses(in: embedded.dataDirectory).isEmpty)
+    }
+
+    /// The live processes whose working directory is `folder` (PostgreSQL's run in their data folder).
+    private func serverProcesses(in folder: URL) -> [Int32] {
+        let target = folder.resolvingSymlinksInPath().path
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { Int32($0) }.filter { pid in
+            guard let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd"),
+                cwd == target,
+                let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+            else { return false }
+            return !stat.contains(") Z ")
+        }
+    }
+
     /// Waits until a query whose text holds `text` runs on the server.
     private func waitForActiveQuery(on database: Database, containing text: String) async throws {
         let clock = ContinuousClock()

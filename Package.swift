@@ -67,11 +67,11 @@ let package = Package(
         // Domain types and rules. Imports only Foundation.
         .target(name: "Models", swiftSettings: strictSettings),
 
-        // PostgreSQL through libpq, migrations, embedded cluster, blob store.
+        // PostgreSQL through libpq, migrations, embedded cluster, blob store. Knows nothing of HTTP.
         .target(
             name: "Storage",
             dependencies: [
-                "CPostgres", "EventLoops", "Models", "Hashing", .product(name: "Logging", package: "swift-log"),
+                "CPostgres", "EventLoops", "Hashing", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: callerIsolatedSettings),
 

@@ -44,35 +44,26 @@ struct ChildAccount: Sendable {
 ///
 /// Foundation gives the child its own process group, so a Ctrl-C at the terminal reaches the portal only,
 /// which then stops PostgreSQL in order after its own requests have drained.
+///
+/// Foundation learns that a child exited only when every process holding the child's end of a socket pair
+/// has closed it, and PostgreSQL's backends, forked from the postmaster, inherit it: a killed postmaster
+/// whose backends live on (one busy with a long query) would go unnoticed for as long as they do. So the
+/// exit is also looked for with `waitid(WNOWAIT)`, which sees a dead child without reaping it (Foundation
+/// still reaps it, and records its status, when the last backend has gone).
 final class ChildProcess: Sendable {
-    /// The exit status, filled in by Foundation's termination handler, and who waits for it.
-    private final class ExitRecord: Sendable {
-        struct State {
-            var status: Int32?
-            var waiters: [UInt64: CheckedContinuation<Int32?, Never>] = [:]
-            var nextID: UInt64 = 0
-        }
-        let state = Mutex(State())
-
-        func record(_ status: Int32) {
-            let waiters = state.withLock { state -> [CheckedContinuation<Int32?, Never>] in
-                state.status = status
-                defer { state.waiters.removeAll() }
-                return Array(state.waiters.values)
-            }
-            for waiter in waiters { waiter.resume(returning: status) }
-        }
-    }
-
     /// The process ID.
     let pid: pid_t
-    private let exit: ExitRecord
-
-    private init(pid: pid_t, exit: ExitRecord) {
-        self.pid = pid
-        self.exit = exit
+    /// The exit status, filled in by Foundation's termination handler.
+    private final class StatusRecord: Sendable {
+        let status = Mutex<Int32?>(nil)
     }
 
+    private let record: StatusRecord
+
+    private init(pid: pid_t, record: StatusRecord) {
+        self.pid = pid
+        self.record = record
+    }
     /// Starts `arguments[0]` with the rest as arguments, as `account` when given, output to `log`.
     static func launch(
         _ arguments: [String], as account: ChildAccount?, workingDirectory: URL, log: URL
@@ -93,8 +84,11 @@ final class ChildProcess: Sendable {
         process.standardOutput = output
         process.standardError = output
         process.standardInput = FileHandle.nullDevice
-        let exit = ExitRecord()
-        process.terminationHandler = { finished in exit.record(finished.terminationStatus) }
+        let record = StatusRecord()
+        process.terminationHandler = { finished in
+            let status = finished.terminationStatus
+            record.status.withLock { $0 = status }
+        }
         do {
             try process.run()
         } catch {
@@ -102,7 +96,7 @@ final class ChildProcess: Sendable {
             throw DatabaseError(code: .embeddedCluster, context: "cannot launch \(name)")
         }
         try? output.close()
-        return ChildProcess(pid: process.processIdentifier, exit: exit)
+        return ChildProcess(pid: process.processIdentifier, record: record)
     }
 
     /// Runs a command to completion.
@@ -118,28 +112,30 @@ final class ChildProcess: Sendable {
         return status
     }
 
-    /// The exit status, once the process has exited.
-    var hasExited: Bool { exit.state.withLock { $0.status != nil } }
+    /// The exit status (the signal number if a signal ended it) once the process has exited; `nil` while
+    /// it runs.
+    var exitStatusIfExited: Int32? {
+        if let status = record.status.withLock({ $0 }) { return status }
+        var info = siginfo_t()
+        // ECHILD when Foundation has just reaped it: its handler records the status in a moment.
+        guard waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0,
+            info._sifields._sigchld.si_pid == pid
+        else { return nil }
+        return info._sifields._sigchld.si_status
+    }
 
-    /// Waits for the process to exit; `nil` if the task is cancelled first.
-    func exitStatus() async -> Int32? {
-        let id = exit.state.withLock { state in
-            state.nextID += 1
-            return state.nextID
-        }
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let status = exit.state.withLock { state -> Int32?? in
-                    if let status = state.status { return .some(status) }
-                    if Task.isCancelled { return .some(nil) }
-                    state.waiters[id] = continuation
-                    return nil
-                }
-                if let status { continuation.resume(returning: status) }
+    /// Whether the process has exited.
+    var hasExited: Bool { exitStatusIfExited != nil }
+
+    /// Waits for the process to exit, looking every `interval`; `nil` if the task is cancelled first.
+    func exitStatus(checkingEvery interval: Duration = .milliseconds(20)) async -> Int32? {
+        while true {
+            if let status = exitStatusIfExited { return status }
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                return nil
             }
-        } onCancel: {
-            let waiter = exit.state.withLock { $0.waiters.removeValue(forKey: id) }
-            waiter?.resume(returning: nil)
         }
     }
 

@@ -5,7 +5,8 @@ import Synchronization
 /// The bounded pool behind `Database`: at most `size` connections, lent one caller at a time.
 ///
 /// Decisions are taken by `ConnectionPoolState` under a `Mutex`; continuations are resumed outside the
-/// lock. A caller waits at most the acquire timeout, then gets a `.poolTimeout` error (a 503).
+/// lock. A caller waits at most the acquire timeout, then gets a `.poolTimeout` error; while suspended
+/// (the server is known to be down), it gets `.serverDown` at once.
 final class ConnectionPool: Sendable {
     typealias State = ConnectionPoolState<PostgresConnection, CheckedContinuation<Lease, any Error>>
     typealias Lease = PoolLease<PostgresConnection>
@@ -31,6 +32,7 @@ final class ConnectionPool: Sendable {
         switch lease {
         case .lease(let lease): return lease
         case .failClosed: throw DatabaseError(code: .poolClosed)
+        case .failSuspended: throw DatabaseError(code: .serverDown)
         case .wait, nil: return try await acquireWaiting()
         }
     }
@@ -42,6 +44,7 @@ final class ConnectionPool: Sendable {
                 switch state.withLock({ $0.acquire(id: id, waiter: continuation) }) {
                 case .lease(let lease): continuation.resume(returning: lease)
                 case .failClosed: continuation.resume(throwing: DatabaseError(code: .poolClosed))
+                case .failSuspended: continuation.resume(throwing: DatabaseError(code: .serverDown))
                 case .wait:
                     let timeout = acquireTimeout.components
                     let nanoseconds = timeout.seconds * 1_000_000_000 + timeout.attoseconds / 1_000_000_000
@@ -56,10 +59,25 @@ final class ConnectionPool: Sendable {
         }
     }
 
-    /// Hands a healthy connection back.
+    /// Hands a healthy connection back (dropped if opened before the last suspension).
     func release(_ connection: PostgresConnection) {
         connection.lastReleased = .now
-        perform(state.withLock { $0.release(connection) })
+        perform(state.withLock { $0.release(connection, openedIn: connection.generation) })
+    }
+
+    /// The generation a connection opened now belongs to.
+    var generation: Int { state.withLock { $0.generation } }
+
+    /// The server is down: drops idle connections, fails waiters and later callers with `.serverDown`
+    /// until `resume()`, and drops lent connections when they come back.
+    func suspend() {
+        let (_, waiters) = state.withLock { $0.suspend() }
+        for waiter in waiters { waiter.resume(throwing: DatabaseError(code: .serverDown)) }
+    }
+
+    /// The server is back: lends connections again.
+    func resume() {
+        state.withLock { $0.resume() }
     }
 
     /// Gives up a slot: a broken connection dropped, or a permit whose connect failed.

@@ -3,7 +3,11 @@
 ///
 /// Generic over what it lends (`Connection`) and who waits (`Waiter`, a continuation in production).
 /// Invariant: `openCount` counts connections lent, idle or being opened, and never exceeds `size`;
-/// waiters exist only while no connection is idle and `openCount == size`.
+/// waiters exist only while no connection is idle and `openCount == size`, and never while suspended.
+///
+/// When the server is known to be down (the private cluster crashed), the pool is suspended: callers fail
+/// at once instead of trying to connect to a dead server, and every connection opened before, idle or
+/// lent, is dropped rather than lent again, since it leads to the dead server (`generation`).
 struct ConnectionPoolState<Connection, Waiter> {
     typealias Lease = PoolLease<Connection>
 
@@ -13,6 +17,8 @@ struct ConnectionPoolState<Connection, Waiter> {
         /// The caller was queued; schedule its timeout.
         case wait
         case failClosed
+        /// The pool is suspended (`suspend()`): fail at once, attempt nothing.
+        case failSuspended
     }
 
     /// What to do after `release` or `discard`.
@@ -28,6 +34,9 @@ struct ConnectionPoolState<Connection, Waiter> {
     private(set) var openCount = 0
     private var waiters: [(id: UInt64, waiter: Waiter)] = []
     private(set) var isClosed = false
+    private(set) var isSuspended = false
+    /// Counts suspensions. A connection opened in an earlier generation is dropped when it comes back.
+    private(set) var generation = 0
 
     init(size: Int) { self.size = max(1, size) }
 
@@ -47,6 +56,7 @@ struct ConnectionPoolState<Connection, Waiter> {
     ///   most recently returned of them is lent); any idle one otherwise, the most recently returned.
     mutating func acquireWithoutWaiting(preferring preferred: (Connection) -> Bool = { _ in true }) -> AcquireAction? {
         if isClosed { return .failClosed }
+        if isSuspended { return .failSuspended }
         if let index = idle.lastIndex(where: preferred) { return .lease(.connection(idle.remove(at: index))) }
         if let connection = idle.popLast() { return .lease(.connection(connection)) }
         if openCount < size {
@@ -56,12 +66,15 @@ struct ConnectionPoolState<Connection, Waiter> {
         return nil
     }
 
-    /// A healthy connection comes back: to the longest waiter, else to the idle list.
-    mutating func release(_ connection: Connection) -> HandOff {
+    /// A healthy connection comes back: to the longest waiter, else to the idle list; dropped instead (as
+    /// by `discard()`) if it was opened before the last suspension.
+    /// - Parameter generation: The pool's `generation` when the connection was opened.
+    mutating func release(_ connection: Connection, openedIn generation: Int) -> HandOff {
         if isClosed {
             openCount -= 1
             return .none
         }
+        if generation != self.generation { return discard() }
         if !waiters.isEmpty { return .resume(waiters.removeFirst().waiter, .connection(connection)) }
         idle.append(connection)
         return .none
@@ -79,6 +92,24 @@ struct ConnectionPoolState<Connection, Waiter> {
     mutating func abandon(id: UInt64) -> Waiter? {
         guard let index = waiters.firstIndex(where: { $0.id == id }) else { return nil }
         return waiters.remove(at: index).waiter
+    }
+
+    /// The server went down: idle connections are dropped (returned to be closed), waiters returned to be
+    /// failed, and callers refused until `resume()`; connections lent now are dropped when they come back.
+    mutating func suspend() -> (idle: [Connection], waiters: [Waiter]) {
+        isSuspended = true
+        generation += 1
+        openCount -= idle.count
+        defer {
+            idle.removeAll()
+            waiters.removeAll()
+        }
+        return (idle, waiters.map(\.waiter))
+    }
+
+    /// The server is back: callers get connections again, opened anew.
+    mutating func resume() {
+        isSuspended = false
     }
 
     /// The pool shuts down: idle connections are dropped, waiters returned to be failed.

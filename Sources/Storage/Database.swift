@@ -12,6 +12,8 @@ public import Logging
 /// the pending termination message) and replaced, so requests fail fast while the server is down and
 /// succeed again once it is back, without a new `Database`. (A connection used in the last
 /// `closedCheckAfterIdle` is lent unchecked; if the server closed it, that query fails and it is replaced.)
+/// When the server is known to be down (the private cluster crashed), `DatabaseHost` suspends the pool:
+/// callers fail at once with `.serverDown` and no connection to the dead server is lent again.
 ///
 /// Queries never block a thread: each is sent and then waited for on the event loop the calling task runs
 /// on (a request handler's HTTP loop), or on Storage's own loop (see `PostgresConnection`).
@@ -131,6 +133,18 @@ public final class Database: Sendable {
         pool.close()
     }
 
+    /// The server is known to be down (the private cluster crashed): closes the idle connections, fails
+    /// callers at once with `.serverDown` instead of letting them try a dead server, and closes lent
+    /// connections when they come back, until `resume()`.
+    func suspend() {
+        pool.suspend()
+    }
+
+    /// The server is back: lends connections again, all of them opened anew.
+    func resume() {
+        pool.resume()
+    }
+
     // MARK: - Lending
 
     private func acquire() async throws -> PostgresConnection {
@@ -169,9 +183,13 @@ public final class Database: Sendable {
             "statement_timeout": String(milliseconds), "TimeZone": "UTC", "DateStyle": "ISO, YMD",
             "IntervalStyle": "iso_8601", "client_encoding": "UTF8",
         ]
+        // Read before connecting: a suspension that happens meanwhile makes this connection one to drop.
+        let generation = pool.generation
         do {
-            return try await PostgresConnection.open(
+            let connection = try await PostgresConnection.open(
                 target: configuration.target, connectTimeout: configuration.connectTimeout, session: session)
+            connection.generation = generation
+            return connection
         } catch {
             pool.discard()
             logger.debug("could not open a database connection")

@@ -17,6 +17,9 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
         public static let poolTimeout = Code(rawValue: "poolTimeout")
         /// The pool was shut down.
         public static let poolClosed = Code(rawValue: "poolClosed")
+        /// The server is known to be down (the private cluster crashed and is being restarted), so no
+        /// connection was attempted and none is lent until it is back.
+        public static let serverDown = Code(rawValue: "serverDown")
         /// A column could not be decoded as the requested Swift type.
         public static let decoding = Code(rawValue: "decoding")
         /// A parameter cannot be sent (e.g. text with a NUL character).
@@ -96,7 +99,7 @@ extension DatabaseError {
     /// Whether the database is unreachable or refusing work right now, so a later attempt may succeed.
     public var isUnavailable: Bool {
         switch code {
-        case .connectionFailed, .poolTimeout, .poolClosed: return true
+        case .connectionFailed, .poolTimeout, .poolClosed, .serverDown: return true
         case .server:
             guard let sqlState else { return false }
             return sqlState.hasPrefix("08") || sqlState.hasPrefix("53") || sqlState.hasPrefix("57P")

@@ -4,9 +4,15 @@ public import Logging
 /// "The database" of a portal process: a server at a URL, or the private cluster in the data folder,
 /// opened, migrated and ready to lend connections.
 ///
-/// `Portal` opens it once at start-up, runs `run()` alongside the HTTP server, and asks `readiness()` for
-/// `GET /readyz`. When `run()` is cancelled (or `shutdown()` is called), the pool is closed first, then
-/// the private cluster stopped.
+/// `Portal` opens it once at start-up, runs `run(reporting:)` alongside the HTTP server, and asks
+/// `readiness()` for `GET /readyz`. When `run` is cancelled (or `shutdown()` is called), the pool is closed
+/// first, then the private cluster stopped.
+///
+/// The private cluster is the process's own: opening it takes the data folder's `DataDirectoryLock`
+/// first, before anything starts, and holds it until `shutdown()` has stopped the cluster. While running,
+/// a crashed cluster is restarted (`ClusterSupervisor`) and requests meanwhile fail at once as
+/// unavailable. An external server (a URL) is not ours to restart: the pool replaces the connections it
+/// closed once it is back.
 public final class DatabaseHost: Sendable {
     /// Which database, and what to do on opening it.
     public struct Configuration: Sendable {
@@ -22,6 +28,8 @@ public final class DatabaseHost: Sendable {
         public var migratesOnOpen = true
         /// Extra settings of the private cluster (tests relax durability with them).
         public var embeddedSettings: [String: String] = [:]
+        /// How the private cluster is restarted after a crash.
+        public var supervision = ClusterSupervisor.Configuration()
 
         /// A configuration with defaults.
         public init(databaseURL: String?, dataDirectory: URL, migrationsDirectory: URL) {
@@ -38,28 +46,45 @@ public final class DatabaseHost: Sendable {
     public let catalog: MigrationCatalog
     /// The private cluster, when no URL was given.
     public let embedded: EmbeddedPostgres?
+    /// The data folder's lock, held with the private cluster.
+    private let lock: DataDirectoryLock?
+    private let supervision: ClusterSupervisor.Configuration
 
-    private init(database: Database, catalog: MigrationCatalog, embedded: EmbeddedPostgres?) {
+    private init(
+        database: Database, catalog: MigrationCatalog, embedded: EmbeddedPostgres?, lock: DataDirectoryLock?,
+        supervision: ClusterSupervisor.Configuration
+    ) {
         self.database = database
         self.catalog = catalog
         self.embedded = embedded
+        self.lock = lock
+        self.supervision = supervision
     }
 
-    /// Starts the private cluster if needed, opens the pool and applies pending migrations.
-    /// - Throws: `DatabaseError`; in particular `.migrationChanged` when an applied file was edited, in
-    ///   which case the portal must not start. Nothing is left running when it throws.
+    /// Locks the data folder and starts the private cluster if needed, opens the pool and applies
+    /// pending migrations.
+    /// - Throws: `DataDirectoryLockError` `.inUse` when another process holds the data folder (nothing
+    ///   was started then); `DatabaseError`, in particular `.migrationChanged` when an applied file was
+    ///   edited, in which case the portal must not start. Nothing is left running when it throws.
     public static func open(configuration: Configuration, logger: Logger) async throws -> DatabaseHost {
         let catalog = try MigrationCatalog.load(from: configuration.migrationsDirectory)
         var embedded: EmbeddedPostgres?
+        var lock: DataDirectoryLock?
         var pool = configuration.pool
         if let url = configuration.databaseURL, !url.isEmpty {
             pool.target = ConnectionTarget(connectionString: url)
         } else {
+            lock = try DataDirectoryLock.acquire(in: configuration.dataDirectory)
             var cluster = EmbeddedPostgres.Configuration(
                 directory: configuration.dataDirectory.appendingPathComponent("postgres"))
             cluster.settings = configuration.embeddedSettings
             let postgres = EmbeddedPostgres(configuration: cluster, logger: logger)
-            try await postgres.start()
+            do {
+                try await postgres.start()
+            } catch {
+                lock?.release()
+                throw error
+            }
             embedded = postgres
             pool.target = postgres.target()
         }
@@ -71,9 +96,12 @@ public final class DatabaseHost: Sendable {
         } catch {
             database.close()
             await embedded?.stop()
+            lock?.release()
             throw error
         }
-        return DatabaseHost(database: database, catalog: catalog, embedded: embedded)
+        return DatabaseHost(
+            database: database, catalog: catalog, embedded: embedded, lock: lock,
+            supervision: configuration.supervision)
     }
 
     /// 200-worthy only when the database answers and every migration is applied unchanged.
@@ -81,12 +109,17 @@ public final class DatabaseHost: Sendable {
         await database.readiness(expecting: catalog)
     }
 
-    /// Waits until the task is cancelled or the private cluster dies, then shuts down.
-    /// - Throws: `DatabaseError` `.embeddedCluster` if the private cluster exited on its own.
-    public func run() async throws {
+    /// Serves until the task is cancelled, restarting the private cluster whenever it dies, then shuts
+    /// down.
+    /// - Parameter report: Told what happens to the private cluster (crash, restart attempts, back, gave
+    ///   up), for the portal's log; called on the supervising task.
+    /// - Throws: `DatabaseError` `.embeddedCluster` when the private cluster died and could not be
+    ///   restarted within `Configuration.supervision.restartAttempts`.
+    public func run(reporting report: @Sendable (ClusterSupervisor.Event) -> Void = { _ in }) async throws {
         if let embedded {
+            let supervisor = ClusterSupervisor(cluster: embedded, database: database, configuration: supervision)
             do {
-                try await embedded.waitWhileRunning()
+                try await supervisor.run(reporting: report)
             } catch {
                 await shutdown()
                 throw error
@@ -97,9 +130,10 @@ public final class DatabaseHost: Sendable {
         await shutdown()
     }
 
-    /// Closes the pool, then stops the private cluster.
+    /// Closes the pool, then stops the private cluster and gives the data folder up.
     public func shutdown() async {
         database.close()
         await embedded?.stop()
+        lock?.release()
     }
 }

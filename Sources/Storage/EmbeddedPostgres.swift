@@ -11,11 +11,16 @@ import Darwin
 ///
 /// Layout under `directory`: `data/` (the cluster, made by `initdb` on first start), `run/` (the Unix
 /// socket, mode 0700: the only way in; `listen_addresses` is empty so no TCP port is opened) and
-/// `postgres.log`. After a crash of the portal, a postmaster it left running is stopped and a stale
-/// `postmaster.pid` removed before starting again. As root, the cluster is owned by and runs as an
+/// `postgres.log`. After a crash of the portal, a postmaster it left running is stopped; after a crash of
+/// PostgreSQL, the server processes it left are stopped and a stale `postmaster.pid` removed, before
+/// starting again (crash recovery then replays the WAL). As root, the cluster is owned by and runs as an
 /// unprivileged account (`postgres`, else `nobody`).
 ///
-/// Lifecycle: `run()` starts, waits until cancelled, then stops; or call `start()` and `stop()`.
+/// One process at a time may run a cluster: the caller holds the data folder's `DataDirectoryLock`
+/// (`DatabaseHost` does), so a server found running in the folder is an orphan, never another portal's.
+///
+/// Lifecycle: `run()` starts, waits until cancelled, then stops; or call `start()` and `stop()`, and
+/// `waitForExit()` to learn that the server died (`DatabaseHost` restarts it then).
 public final class EmbeddedPostgres: Sendable {
     /// Where and how the cluster runs.
     public struct Configuration: Sendable {
@@ -37,6 +42,12 @@ public final class EmbeddedPostgres: Sendable {
         public var startTimeout: Duration = .seconds(60)
         /// Longest wait for a fast shutdown before an immediate one. Default 30 s.
         public var stopTimeout: Duration = .seconds(30)
+        /// After PostgreSQL was killed, longest wait for each of its leftover processes to quit on SIGQUIT
+        /// before SIGKILL, and then to go. Default 5 s.
+        public var leftoverExitTimeout: Duration = .seconds(5)
+        /// How often `waitForExit()` looks whether the server died: the longest it takes to notice.
+        /// Default 100 ms.
+        public var exitCheckInterval: Duration = .milliseconds(100)
 
         /// A configuration with defaults for `directory`.
         public init(directory: URL) { self.directory = directory }
@@ -83,15 +94,7 @@ public final class EmbeddedPostgres: Sendable {
         let binaries = try configuration.binaries ?? PostgresBinaries.locate()
         let account = try ChildAccount.forCurrentProcess(preferred: configuration.unprivilegedAccount)
         try await prepareFolders(account: account)
-        if case .inUse(let pid) = try await recoverFromCrash() {
-            // Another portal process (e.g. `portal serve` while we are `portal migrate`) runs the cluster.
-            logger.debug("sharing the private PostgreSQL of another process", metadata: ["db.pid": "\(pid)"])
-            guard await isAcceptingConnections() else {
-                throw DatabaseError(code: .embeddedCluster, context: "the cluster of process \(pid) does not answer")
-            }
-            try await createDatabaseIfMissing(configuration.database)
-            return
-        }
+        try await recoverFromCrash()
         if !FileManager.default.fileExists(atPath: dataDirectory.appendingPathComponent("PG_VERSION").path) {
             try await initialise(binaries: binaries, account: account)
         }
@@ -117,8 +120,14 @@ public final class EmbeddedPostgres: Sendable {
 
     /// Stops the server with a fast shutdown (SIGINT: sessions end, a checkpoint is written), escalating
     /// to an immediate shutdown (SIGQUIT) and then SIGKILL if it does not exit in time.
+    ///
+    /// A server that already died may have left backends running (see `recoverFromCrash()`): they are
+    /// stopped instead, so that none outlives the portal.
     public func stop() async {
         guard let process = child.withLock({ $0 }) else { return }
+        if process.hasExited {
+            try? await stopLeftoverServerProcesses()
+        }
         process.send(SIGINT)
         if await !process.waitForExit(timeout: configuration.stopTimeout) {
             process.send(SIGQUIT)
@@ -135,27 +144,21 @@ public final class EmbeddedPostgres: Sendable {
     /// - Throws: `DatabaseError` `.embeddedCluster` if it cannot start or exits on its own.
     public func run() async throws {
         try await start()
-        do {
-            try await waitWhileRunning()
-        } catch {
+        if let status = await waitForExit() {
             await stop()
-            throw error
+            throw DatabaseError(
+                code: .embeddedCluster, context: "PostgreSQL exited unexpectedly (\(status)); see \(logFile.path)")
         }
         await stop()
     }
 
-    /// Returns when the task is cancelled; throws if the server exits first.
-    ///
-    /// Unlike `run()`, leaves stopping to the caller, who closes its pools first.
-    public func waitWhileRunning() async throws {
-        guard let process = child.withLock({ $0 }) else {
-            // Sharing another process's cluster: nothing to watch, wait for cancellation.
-            await Cancellation.wait()
-            return
-        }
-        if await process.exitStatus() != nil {
-            throw DatabaseError(code: .embeddedCluster, context: "PostgreSQL exited unexpectedly; see \(logFile.path)")
-        }
+    /// Waits until the server exits on its own, without stopping it; notices within `exitCheckInterval`,
+    /// even while backends of a killed postmaster live on.
+    /// - Returns: Its exit status (the signal number if a signal killed it), or `nil` when the task is
+    ///   cancelled first or no server was started.
+    public func waitForExit() async -> Int32? {
+        guard let process = child.withLock({ $0 }) else { return nil }
+        return await process.exitStatus(checkingEvery: configuration.exitCheckInterval)
     }
 
     /// Creates database `name` unless it exists.
@@ -241,6 +244,8 @@ public final class EmbeddedPostgres: Sendable {
     private func waitUntilReady(_ process: ChildProcess) async throws {
         let deadline = ContinuousClock.now + configuration.startTimeout
         while true {
+            // Shutting down while a restart waits for the server: stop it rather than wait it out.
+            if Task.isCancelled { throw CancellationError() }
             if process.hasExited {
                 child.withLock { $0 = nil }
                 throw DatabaseError(code: .embeddedCluster, context: "PostgreSQL did not start: \(logTail())")

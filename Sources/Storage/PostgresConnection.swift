@@ -26,6 +26,8 @@ final class PostgresConnection: @unchecked Sendable {
     private var prepared: Set<String> = []
     /// When the connection was last handed back to the pool; read and written by the pool under its lock.
     var lastReleased = ContinuousClock.now
+    /// The pool's generation when the connection was opened (see `ConnectionPoolState.generation`).
+    var generation = 0
 
     private init(handle: OpaquePointer) {
         self.handle = handle
@@ -76,7 +78,7 @@ final class PostgresConnection: @unchecked Sendable {
         guard let handle else { throw DatabaseError(code: .connectionFailed, context: "out of memory") }
         guard PQstatus(handle) == CONNECTION_OK, PQsetnonblocking(handle, 1) == 0 else {
             // libpq's reason (refused, no such socket, authentication failed…) names hosts and roles,
-            // never passwords; operators need it, and `DatabaseProblem` never shows it to clients.
+            // never passwords; operators need it, and Portal's problem mapping never shows it to clients.
             let reason = PQerrorMessage(handle).map { String(cString: $0) } ?? ""
             PQfinish(handle)
             let firstLine = reason.split(separator: "\n").first.map(String.init) ?? "unknown reason"

@@ -33,9 +33,22 @@ extension Database {
                 return pending == 0 ? .ready : .notReady("\(pending) database migration(s) are not applied.")
             }
         } catch let error as DatabaseError {
-            return .notReady(error.problem.detail)
+            return .notReady(Self.reason(for: error))
         } catch {
             return .notReady("The database did not answer.")
+        }
+    }
+
+    /// Why a database error makes the portal not ready, in words fit for anyone to read.
+    static func reason(for error: DatabaseError) -> String {
+        switch error.code {
+        case .serverDown: "The database is restarting."
+        case .poolTimeout: "All database connections are busy."
+        case .poolClosed: "The database is shutting down."
+        case .connectionFailed: "The database is not reachable."
+        case .server where error.sqlState == DatabaseError.SQLState.queryCanceled: "The database took too long to answer."
+        case .server where error.isUnavailable: "The database is not accepting work right now."
+        default: "The database reported an unexpected error."
         }
     }
 }

@@ -5,7 +5,8 @@ import Testing
     import FoundationNetworking
 #endif
 
-/// A `portal serve` child process, started the way an operator starts it, for end-to-end tests.
+/// A `portal serve` (or other `portal` command) child process, started the way an operator starts it, for
+/// end-to-end tests.
 final class PortalProcess: @unchecked Sendable {
     // Mutated only by the reader thread under `lock`.
     private let lock = NSLock()
@@ -22,9 +23,10 @@ final class PortalProcess: @unchecked Sendable {
         return folder.appendingPathComponent("portal")
     }
 
-    init(arguments: [String], environment: [String: String] = [:]) throws {
+    /// Starts `portal <command> <arguments>` with the test's environment minus its `PORTAL_*` variables.
+    init(command: [String] = ["serve"], arguments: [String], environment: [String: String] = [:]) throws {
         process.executableURL = Self.executable
-        process.arguments = ["serve"] + arguments
+        process.arguments = command + arguments
         var env = ProcessInfo.processInfo.environment
         for key in env.keys where key.hasPrefix("PORTAL_") { env[key] = nil }
         env.merge(environment) { $1 }
@@ -63,6 +65,30 @@ final class PortalProcess: @unchecked Sendable {
         throw CancellationError()
     }
 
+    /// The process ID.
+    var pid: Int32 { process.processIdentifier }
+
+    /// Waits for the process to end by itself; its exit status, or nil if it still runs after `timeout`.
+    func waitForExit(timeout: Duration) async throws -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            if ContinuousClock.now >= deadline { return nil }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// Waits until the log holds `text` (its last lines may still be in the pipe when the process ends).
+    func waitForLog(containing text: String, timeout: Duration = .seconds(10)) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while !log.contains(text) {
+            if ContinuousClock.now >= deadline { return false }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return true
+    }
+
     /// Sends `signal` and waits for the process to end; returns its exit status.
     func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(60)) async throws -> Int32 {
         kill(process.processIdentifier, signal)
@@ -94,10 +120,13 @@ struct HTTPReply: Sendable {
 }
 
 /// Sends one request with URLSession (a client we did not write).
+/// - Parameter timeout: Longest wait for the answer (URLSession's default is 60 s).
 func send(
-    _ method: String, _ url: String, headers: [String: String] = [:], body: Data? = nil
+    _ method: String, _ url: String, headers: [String: String] = [:], body: Data? = nil,
+    timeout: Duration = .seconds(60)
 ) async throws -> HTTPReply {
     var request = URLRequest(url: URL(string: url)!)
+    request.timeoutInterval = Double(timeout.components.seconds)
     request.httpMethod = method
     request.httpBody = body
     for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }

@@ -83,7 +83,6 @@ struct InjectionTests {
             try await test.database.execute("INSERT INTO notes (body) VALUES (\("ok\u{0}'; DROP TABLE notes; --"))")
         }
         #expect(error.code == .invalidParameter)
-        #expect(error.problem.status == 400)
         try await assertIntact(test.database)
     }
 

@@ -21,6 +21,9 @@ struct BlobsCommand: AsyncParsableCommand {
                 print("No blob store at \(root.path): nothing to verify.")
                 return
             }
+            // Never beside a portal running its private cluster on the same data folder (nor another verify).
+            let lock = try storage.lockDataDirectory()
+            defer { lock.release() }
             let store: FileBlobStore
             do {
                 store = try FileBlobStore(root: root)

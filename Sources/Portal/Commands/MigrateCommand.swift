@@ -4,8 +4,10 @@ import Storage
 
 /// `portal migrate`: applies pending `Migrations/NNNN_name.sql` files and exits.
 ///
-/// Safe to run while portals are serving or starting: migrations run under an advisory lock, so each is
-/// applied once. Refuses (exit status 1) when an applied file has changed.
+/// With `--database-url`, safe to run while portals are serving or starting: migrations run under an
+/// advisory lock, so each is applied once. Without it, it starts the data folder's private cluster, so it
+/// refuses (exit status 75) while a portal serves from that folder, whose start-up migrates anyway.
+/// Refuses (exit status 1) when an applied file has changed.
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate", abstract: "Apply pending database migrations, then exit.")

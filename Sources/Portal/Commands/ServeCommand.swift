@@ -13,8 +13,10 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Every option can also come from a PORTAL_* environment variable (see README, Configuration); \
             an option given here wins over the variable. Without --database-url the portal runs its own \
-            PostgreSQL cluster in <data-dir>/postgres and stops it on exit. SIGTERM or SIGINT stops \
-            accepting connections and lets requests in flight finish for --shutdown-grace seconds.
+            PostgreSQL cluster in <data-dir>/postgres, locks the data folder against a second portal, \
+            restarts the cluster if it dies (answering 503 meanwhile), and stops it on exit. SIGTERM or \
+            SIGINT stops accepting connections and lets requests in flight finish for --shutdown-grace \
+            seconds.
             """)
 
     @Option(help: "Address to listen on (env PORTAL_HOST, default 127.0.0.1).")
@@ -45,6 +47,13 @@ struct ServeCommand: AsyncParsableCommand {
         help: "Seconds requests in flight may finish after SIGTERM (env PORTAL_SHUTDOWN_GRACE, default 10).")
     var shutdownGrace: Int?
 
+    @Option(
+        name: .customLong("database-restart-attempts"),
+        help: ArgumentHelp(
+            "Restarts of the private PostgreSQL after it died, before giving up with exit status 69 "
+                + "(env PORTAL_DATABASE_RESTART_ATTEMPTS, default 5)."))
+    var databaseRestartAttempts: Int?
+
     @OptionGroup var storage: StorageOptions
 
     func run() async throws {
@@ -54,6 +63,8 @@ struct ServeCommand: AsyncParsableCommand {
                 host: host, port: port, tlsCertificate: tlsCertificate, tlsKey: tlsKey, eventLoops: eventLoops,
                 logLevel: logLevel, shutdownGraceSeconds: shutdownGrace, tlsProfile: tlsProfile),
             environment: environment)
+        let supervision = try StorageOptions.supervision(
+            restartAttempts: databaseRestartAttempts, environment: environment)
         let level = Logger.Level(rawValue: config.logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -77,7 +88,8 @@ struct ServeCommand: AsyncParsableCommand {
         let openAPI = try files.openAPIDocument()
 
         logger.info("opening the database")
-        let database = try await storage.openDatabase(logger: logger, environment: environment)
+        let database = try await storage.openDatabase(
+            logger: logger, supervision: supervision, environment: environment)
         do {
             // Opening the blob store sweeps temporaries a killed process left behind.
             _ = try storage.openBlobStore(environment: environment)
@@ -120,13 +132,13 @@ struct ServeCommand: AsyncParsableCommand {
             }
             group.addTask {
                 do {
-                    try await database.run()
+                    try await database.run { logger.record($0, restartAttempts: supervision.restartAttempts) }
                 } catch is CancellationError {
                 } catch {
-                    // The private cluster died: stop serving so the supervisor restarts us whole.
-                    logger.critical("the database stopped; shutting down", metadata: ["error": "\(error)"])
+                    // The private cluster died and could not be restarted (logged as it gave up): stop serving,
+                    // so that the service manager restarts the portal whole, or an operator looks.
                     server.shutdown(gracePeriod: .seconds(1))
-                    throw error
+                    throw PortalExitStatus.databaseGaveUp
                 }
             }
             // The server returns first on a normal shutdown; then the database closes its pool and cluster.

@@ -70,21 +70,83 @@ struct StorageOptions: ParsableArguments {
         return store
     }
 
-    /// Opens "the database": starts the private cluster or connects to the URL, then migrates.
+    /// Opens "the database": locks the data folder and starts the private cluster, or connects to the
+    /// URL; then migrates.
     ///
-    /// The caller runs `run()` on the result alongside its server (cancel it to stop) or calls `shutdown()`.
-    /// - Parameter migrates: `false` opens without applying migrations (readiness then says what is pending).
+    /// The caller runs `run(reporting:)` on the result alongside its server (cancel it to stop) or calls
+    /// `shutdown()`.
+    /// - Parameters:
+    ///   - migrates: `false` opens without applying migrations (readiness then says what is pending).
+    ///   - supervision: How the private cluster is restarted after a crash.
+    /// - Throws: `PortalExitStatus.dataDirectoryInUse` after saying who holds the data folder.
     func openDatabase(
-        logger: Logger, migrates: Bool = true, environment: [String: String] = ProcessInfo.processInfo.environment
+        logger: Logger, migrates: Bool = true, supervision: ClusterSupervisor.Configuration = .init(),
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) async throws -> DatabaseHost {
         var configuration = resolve(environment: environment).hostConfiguration
         configuration.migratesOnOpen = migrates
-        return try await DatabaseHost.open(configuration: configuration, logger: logger)
+        configuration.supervision = supervision
+        do {
+            return try await DatabaseHost.open(configuration: configuration, logger: logger)
+        } catch let error as DataDirectoryLockError {
+            throw Self.refusal(error, dataDirectory: configuration.dataDirectory)
+        }
+    }
+
+    /// Takes the data folder's lock for a command that works on it without the database (`blobs
+    /// verify`), so that it never runs beside a portal serving from the folder.
+    /// - Throws: `PortalExitStatus.dataDirectoryInUse` after saying who holds it.
+    func lockDataDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> DataDirectoryLock
+    {
+        let folder = resolve(environment: environment).dataDirectory
+        do {
+            return try DataDirectoryLock.acquire(in: folder)
+        } catch {
+            throw Self.refusal(error, dataDirectory: folder)
+        }
+    }
+
+    /// The attempts to restart a crashed private cluster: `--database-restart-attempts`, else
+    /// `PORTAL_DATABASE_RESTART_ATTEMPTS`, else 5.
+    /// - Throws: `ValidationError` when the value is not a whole number from 0 to 100.
+    static func supervision(restartAttempts flag: Int?, environment: [String: String]) throws
+        -> ClusterSupervisor.Configuration
+    {
+        var supervision = ClusterSupervisor.Configuration()
+        let range = 0...100
+        if let flag {
+            guard range.contains(flag) else { throw ValidationError("--database-restart-attempts must be 0 to 100") }
+            supervision.restartAttempts = flag
+        } else if let text = environment["PORTAL_DATABASE_RESTART_ATTEMPTS"], !text.isEmpty {
+            guard let value = Int(text), range.contains(value) else {
+                throw ValidationError("PORTAL_DATABASE_RESTART_ATTEMPTS must be a whole number from 0 to 100")
+            }
+            supervision.restartAttempts = value
+        }
+        return supervision
+    }
+
+    /// Says why the data folder cannot be had, on standard error, and returns the exit status.
+    static func refusal(_ error: DataDirectoryLockError, dataDirectory: URL) -> ExitCode {
+        guard error.code == .inUse else {
+            let reason = error.context ?? "unknown reason"
+            FileHandleOutput.standardError(
+                "error: cannot lock the data folder \(dataDirectory.path): \(reason) (\(error.file))")
+            return ExitCode(1)
+        }
+        let holder = error.holder.map { "process \($0)" } ?? "another process"
+        FileHandleOutput.standardError(
+            "error: the data folder \(dataDirectory.path) is in use by \(holder), which holds \(error.file); "
+                + "its private PostgreSQL serves one portal only. Stop that process first, or, to run several "
+                + "portals on one database, give each the same --database-url (PORTAL_DATABASE_URL).")
+        return PortalExitStatus.dataDirectoryInUse
     }
 
     /// Prints a storage error as one line on standard error and returns exit status 1.
     static func failure(_ error: DatabaseError) -> ExitCode {
-        var line = "error: \(error.problem.title): \(error.problem.detail)"
+        let outcome = StorageProblems.outcome(of: error)
+        var line = "error: \(outcome.detail)"
         if let context = error.context { line += " (\(context))" }
         if let sqlState = error.sqlState { line += " [SQLSTATE \(sqlState)]" }
         FileHandleOutput.standardError(line)

@@ -1,6 +1,7 @@
 #ifndef PORTAL_CLINUX_SHIM_H
 #define PORTAL_CLINUX_SHIM_H
-// Linux calls the Glibc Swift module does not export: epoll(7), eventfd(2), accept4(2), pthread_setname_np(3).
+// Linux calls the Glibc Swift module does not export: epoll(7), eventfd(2), accept4(2), pthread_setname_np(3),
+// syncfs(2).
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -8,6 +9,8 @@
 extern int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);
 extern int pthread_setname_np(unsigned long thread, const char *name);
 extern unsigned long pthread_self(void);
+/// Commits the whole filesystem holding `fd` to disk (Storage's durable batches: one sync for many files).
+extern int syncfs(int fd);
 
 /// Names the calling thread in the kernel (`comm`: 15 bytes and a NUL; longer names are refused, so the
 /// caller truncates).

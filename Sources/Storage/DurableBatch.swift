@@ -22,6 +22,8 @@ import Darwin
 /// 4. the folders whose entries changed: `fsync(2)` of each when there are at most `folderSyncLimit`,
 ///    otherwise one `syncfs(2)`.
 /// No rename happens before step 1 has returned. Final paths must be on the staging folder's filesystem.
+/// `stage(_:at:)` already starts each file's write-back (sync_file_range(2)), so the disk works while the
+/// caller prepares the next file and step 1 mostly waits for the last ones.
 ///
 /// Used by one task at a time (not `Sendable`). A committed batch can take more files.
 public final class DurableBatch {
@@ -148,6 +150,8 @@ public final class DurableBatch {
         guard file.descriptor >= 0 else { throw BlobStoreError(operation: "stage twice", errorNumber: 0) }
         var descriptor = file.descriptor
         file.descriptor = -1
+        // The disk writes this file while the caller prepares the next one; the commit's sync waits less.
+        FileSystem.startWriteBack(descriptor)
         let limit = configuration.fileSyncLimit
         if staged.count >= limit {
             // Too many for one fsync each: the commit will sync the filesystem, and needs no descriptors.

@@ -53,6 +53,14 @@ enum FileSystem {
         }
     }
 
+    /// Starts writing a file's dirty pages to disk and returns without waiting (sync_file_range(2),
+    /// `SYNC_FILE_RANGE_WRITE`). Not a durability step: a hint that lets the disk work while the caller
+    /// goes on, so that the sync that follows has little left to do. Failures are ignored (the sync reports
+    /// write-back errors).
+    static func startWriteBack(_ descriptor: Int32) {
+        _ = portal_start_writeback(descriptor)
+    }
+
     /// fsyncs a folder, so that a rename or unlink in it survives a power loss (POSIX `rename` is atomic but
     /// only durable once the folder's entry is on disk).
     static func syncDirectory(_ path: String) throws {

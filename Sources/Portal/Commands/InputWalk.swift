@@ -42,7 +42,9 @@ enum InputWalk {
         return found
     }
 
-    private static func collect(folder: String, relative: String, skipping skipped: Identity?, into found: inout [File]) {
+    private static func collect(
+        folder: String, relative: String, skipping skipped: Identity?, into found: inout [File]
+    ) {
         guard let directory = opendir(folder) else { return }
         defer { closedir(directory) }
         while let entry = readdir(directory) {
@@ -67,7 +69,10 @@ enum InputWalk {
             if type == UInt8(DT_REG) {
                 found.append(File(path: path, relative: below))
             } else if type == UInt8(DT_DIR) {
-                if let skipped, UInt64(entry.pointee.d_ino) == skipped.inode, Identity(path: path) == skipped { continue }
+                // The inode comes with the entry: only a folder with the output's inode costs a stat.
+                if let skipped, UInt64(entry.pointee.d_ino) == skipped.inode, Identity(path: path) == skipped {
+                    continue
+                }
                 collect(folder: path, relative: below, skipping: skipped, into: &found)
             }
         }

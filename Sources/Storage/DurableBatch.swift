@@ -82,7 +82,7 @@ public final class DurableBatch {
 
     private let configuration: Configuration
     /// The staging folder's path, and a descriptor holding its `flock`.
-    let stagingPath: String
+    private let stagingPath: String
     private let stagingDescriptor: Int32
     private var staged: [Entry] = []
     private var nextName = 0
@@ -100,7 +100,10 @@ public final class DurableBatch {
                 throw FileSystem.fail("mkdir staging")
             }
             let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            guard descriptor >= 0 else { throw FileSystem.fail("open staging") }
+            guard descriptor >= 0 else {
+                if errno == ENOENT { continue }  // swept between mkdir and open
+                throw FileSystem.fail("open staging")
+            }
             guard flock(descriptor, LOCK_EX) == 0 else {
                 let error = FileSystem.fail("flock")
                 FileSystem.closeDescriptor(descriptor)

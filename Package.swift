@@ -41,7 +41,8 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
-        // Linux calls Glibc does not export (epoll, eventfd, accept4), used by EventLoops and HTTPServer's sockets.
+        // Linux calls Glibc does not export (epoll, eventfd, accept4, syncfs), used by EventLoops, HTTPServer's sockets
+        // and Storage's durable batches.
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
 
         // epoll event loops that are also Swift task executors: HTTPServer's connections and Storage's
@@ -71,7 +72,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "CPostgres", "EventLoops", "Hashing", .product(name: "Logging", package: "swift-log"),
+                "CPostgres", "CLinux", "EventLoops", "Hashing", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: callerIsolatedSettings),
 

@@ -7,7 +7,7 @@
 # started (also on Ctrl-C or failure), and gives up after BENCH_MAX_SECONDS (default 3600).
 # Knobs (environment): BENCH_DURATION (wrk seconds, 10), BENCH_CONNECTIONS ("1 64 256"),
 # BENCH_STREAM_BYTES (1 GiB), BENCH_PG_CLIENTS ("1 8"), BENCH_PG_DURATION (10), BENCH_PG_SCALE (10), BENCH_PG_ROUNDS (3),
-# BENCH_CT_SLICES (600), BENCH_CT_SIZE (512), BENCH_ROUNDS (1), BENCH_KEEP=1 keeps the work folder and
+# BENCH_CT_SLICES (600), BENCH_CT_SIZE (512), BENCH_DICOM_ROUNDS (5), BENCH_CORE (last), BENCH_ROUNDS (1), BENCH_KEEP=1 keeps the work folder and
 # its logs, BENCH_QUICK=1 a smoke run of the harness with short runs and small sizes (figures not comparable).
 # See Benchmarks/README.md for what is measured and how to read the ratios.
 set -euo pipefail
@@ -19,7 +19,9 @@ fi
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
     : "${BENCH_DURATION:=2}" "${BENCH_CONNECTIONS:=1 64}" "${BENCH_STREAM_BYTES:=268435456}"
     : "${BENCH_PG_DURATION:=2}" "${BENCH_PG_SCALE:=1}" "${BENCH_PG_ROUNDS:=1}" "${BENCH_CT_SLICES:=60}"
+    : "${BENCH_DICOM_ROUNDS:=1}"
     export BENCH_DURATION BENCH_CONNECTIONS BENCH_STREAM_BYTES BENCH_PG_DURATION BENCH_PG_SCALE BENCH_PG_ROUNDS BENCH_CT_SLICES
+    export BENCH_DICOM_ROUNDS
 fi
 
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)

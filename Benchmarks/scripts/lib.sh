@@ -92,8 +92,9 @@ peak_rss_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
 # Nanoseconds since the epoch.
 now_ns() { date +%s%N; }
 
-# One core for the single-core measurements (the last one; the first one keeps the rest of the machine).
-single_core() { echo $(($(nproc) - 1)); }
+# One core for the single-core measurements: BENCH_CORE, else the last one (the first one keeps the rest of
+# the machine). On a shared machine, pick the core the other work is not on (ps -o psr).
+single_core() { echo "${BENCH_CORE:-$(($(nproc) - 1))}"; }
 
 # Formats a/b with two decimals, or "n/a".
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }

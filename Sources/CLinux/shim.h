@@ -1,6 +1,7 @@
 #ifndef PORTAL_CLINUX_SHIM_H
 #define PORTAL_CLINUX_SHIM_H
-// Linux calls the Glibc Swift module does not export: epoll(7), eventfd(2), accept4(2), pthread_setname_np(3).
+// Linux calls the Glibc Swift module does not export: epoll(7), eventfd(2), accept4(2), pthread_setname_np(3),
+// syncfs(2), sync_file_range(2).
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -8,10 +9,18 @@
 extern int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);
 extern int pthread_setname_np(unsigned long thread, const char *name);
 extern unsigned long pthread_self(void);
+/// Commits the whole filesystem holding `fd` to disk (Storage's durable batches: one sync for many files).
+extern int syncfs(int fd);
+extern int sync_file_range(int fd, __off64_t offset, __off64_t nbytes, unsigned int flags);
 
 /// Names the calling thread in the kernel (`comm`: 15 bytes and a NUL; longer names are refused, so the
 /// caller truncates).
 static inline int portal_set_thread_name(const char *name) { return pthread_setname_np(pthread_self(), name); }
+
+/// Starts writing a file's dirty pages to disk without waiting (sync_file_range(2) with
+/// SYNC_FILE_RANGE_WRITE, 2 in Linux's ABI): no durability by itself, but a later fsync or syncfs finds the
+/// work done.
+static inline int portal_start_writeback(int fd) { return sync_file_range(fd, 0, 0, 2); }
 
 static inline int portal_accept_nonblocking(int fd) {
     return accept4(fd, (struct sockaddr *)0, (socklen_t *)0, SOCK_NONBLOCK | SOCK_CLOEXEC);

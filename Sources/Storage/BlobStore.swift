@@ -34,12 +34,15 @@ public struct StoredBlob: Sendable, Hashable {
 
 /// A writer filling one new blob chunk by chunk, in bounded memory.
 ///
-/// Nothing is visible under the blob's address until `commit()` returns; a writer dropped (or a process
-/// killed) before that leaves at most a temporary file, which `sweepOrphanTemporaries()` removes.
+/// Nothing is visible under the blob's address until it is committed: by the writer's own `commit()` for
+/// a writer from `BlobStore.makeWriter()`, by its batch's `commit()` for a writer from a `BlobBatch`. A
+/// writer dropped (or a process killed) before that leaves at most a temporary, which
+/// `sweepOrphanTemporaries()` removes.
 public protocol BlobWriter: AnyObject {
     /// Appends bytes.
     func write(_ bytes: UnsafeRawBufferPointer) throws
-    /// Makes the blob durable and visible under its content address.
+    /// Ends the blob and returns its address and size. A writer of its own makes the blob durable and
+    /// visible here; a writer of a batch hands it to the batch, whose commit does that.
     func commit() throws -> StoredBlob
     /// Throws the partial content away.
     func abort()
@@ -52,36 +55,30 @@ extension BlobWriter {
     }
 }
 
-/// A file region to send: an open descriptor, an offset and a length (for `sendfile(2)`).
+/// Blobs stored together and made durable with one sync for all (an upload of many instances): every
+/// writer's `commit()` only ends its blob; the batch's `commit()` makes them all durable and visible.
 ///
-/// The descriptor stays valid even if the blob is deleted meanwhile; `close()` it when done (it is also
-/// closed when the value is released).
-public final class BlobFile: Sendable {
-    /// The open file descriptor (read-only).
-    public let descriptor: Int32
-    /// Where the content starts in the file.
-    public let offset: Int64
-    /// How many bytes the content has.
-    public let length: Int64
-    /// The file's path, for logs and for servers that reopen it.
-    public let path: String
-
-    init(descriptor: Int32, offset: Int64, length: Int64, path: String) {
-        self.descriptor = descriptor
-        self.offset = offset
-        self.length = length
-        self.path = path
-    }
-
-    deinit { FileSystem.closeDescriptor(descriptor) }
+/// Used by one task at a time. A batch released without `commit()` stores nothing.
+public protocol BlobBatch: AnyObject {
+    /// Starts a new blob in this batch.
+    func makeWriter() throws -> any BlobWriter
+    /// Makes every blob whose writer committed durable and visible; returns them in the order they ended.
+    func commit() throws -> [StoredBlob]
+    /// Throws away every blob of the batch not committed yet.
+    func abort()
 }
 
 /// Where blobs live: the local filesystem now, an S3-compatible store when the portal outgrows one machine.
+///
+/// Streams go in (writers), ranged reads come out (readers); no file descriptor crosses this protocol, so
+/// an object store can implement it. A local-only shortcut for sendfile(2) is `FileBlobStore.path(of:)`.
 public protocol BlobStore: Sendable {
-    /// Starts writing a new blob.
+    /// Starts writing a new blob that commits on its own.
     func makeWriter() throws -> any BlobWriter
-    /// Opens a stored blob for reading; `nil` if there is none at `address`.
-    func open(_ address: BlobAddress) throws -> BlobFile?
+    /// Starts a batch of blobs made durable together.
+    func makeBatch() throws -> any BlobBatch
+    /// Opens a stored blob for reading, once per blob served; `nil` if there is none at `address`.
+    func open(_ address: BlobAddress) async throws -> (any BlobReader)?
     /// Whether a blob is stored at `address`.
     func contains(_ address: BlobAddress) -> Bool
     /// Removes a blob; `false` if there was none.

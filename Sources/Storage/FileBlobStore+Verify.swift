@@ -1,10 +1,5 @@
 import Foundation
 import Hashing
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// What `FileBlobStore.verify()` found.
 public struct BlobVerificationReport: Sendable {
@@ -52,22 +47,16 @@ extension FileBlobStore {
         return report
     }
 
+    /// Hashes one file through the store's own reader; nil when it cannot be opened or read.
     private static func hash(file path: String, buffer: UnsafeMutableRawBufferPointer) -> (BlobAddress, Int64)? {
-        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { FileSystem.closeDescriptor(descriptor) }
+        guard let reader = try? FileBlobReader(path: path) else { return nil }
         var hasher = SHA256()
-        var size: Int64 = 0
-        while true {
-            let count = read(descriptor, buffer.baseAddress, buffer.count)
-            if count < 0 {
-                if errno == EINTR { continue }
-                return nil
-            }
-            if count == 0 { break }
+        var offset: Int64 = 0
+        while offset < reader.size {
+            guard let count = try? reader.readNow(into: buffer, at: offset), count > 0 else { return nil }
             hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-            size += Int64(count)
+            offset += Int64(count)
         }
-        return (BlobAddress(digest: hasher.finalize()), size)
+        return (BlobAddress(digest: hasher.finalize()), offset)
     }
 }

@@ -7,14 +7,20 @@ import Darwin
 
 /// Blobs as files named by their SHA-256 in two levels of fan-out folders: `ab/cd/abcd…` under `root`.
 ///
-/// Durability (nothing acknowledged may be lost): a blob is written to `root/tmp/`, on the same
-/// filesystem, fsynced, renamed into place (atomic, POSIX `rename(2)`), and its folder fsynced, before
-/// `commit()` returns. Temporaries are `flock(2)`-locked by their writer for their whole life, so the
-/// start-up sweep can tell an orphan (no lock: its process died) from a write in progress in another
-/// portal process sharing the folder.
+/// Durability (nothing acknowledged may be lost) comes from `DurableBatch`: a blob is written to a staging
+/// folder under `root/tmp/`, on the same filesystem, made durable, renamed into place (atomic, POSIX
+/// `rename(2)`), and its folder made durable, before its commit returns: a writer's own `commit()`, or its
+/// batch's (one sync for all the blobs of an upload). Staging folders are `flock(2)`-locked by their batch
+/// for its whole life, so the start-up sweep can tell an orphan (no lock: its process died) from a write in
+/// progress in another portal process sharing the folder.
+///
+/// Readers get the content through `open(_:)`; `path(of:)` is the local-only route to a file for
+/// sendfile(2) (HTTPServer's `Response.file(at:for:)`), outside the `BlobStore` protocol.
 public struct FileBlobStore: BlobStore {
     /// The store's folder.
     public let root: URL
+    /// How the store's batches sync (the defaults; tests may lower the limits to reach the `syncfs` path).
+    public var batchConfiguration = DurableBatch.Configuration()
 
     /// A store in `root`, creating `root` and `root/tmp` if needed.
     /// - Throws: `BlobStoreError` if the folders cannot be created.
@@ -31,30 +37,23 @@ public struct FileBlobStore: BlobStore {
 
     var temporaryDirectory: String { root.path + "/tmp" }
 
-    /// `root/ab/cd/<hex>` for an address.
+    /// `root/ab/cd/<hex>` for an address: where the blob's file is, for a local server to send it with
+    /// sendfile(2). Not part of `BlobStore`: an object store has no path.
     public func path(of address: BlobAddress) -> String {
         let hex = address.hex
         return "\(root.path)/\(hex.prefix(2))/\(hex.dropFirst(2).prefix(2))/\(hex)"
     }
 
     public func makeWriter() throws -> any BlobWriter {
-        try FileBlobWriter(store: self)
+        try FileBlobWriter(store: self, owner: .alone)
     }
 
-    public func open(_ address: BlobAddress) throws -> BlobFile? {
-        let path = path(of: address)
-        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            if errno == ENOENT { return nil }
-            throw FileSystem.fail("open")
-        }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            let error = FileSystem.fail("fstat")
-            FileSystem.closeDescriptor(descriptor)
-            throw error
-        }
-        return BlobFile(descriptor: descriptor, offset: 0, length: Int64(status.st_size), path: path)
+    public func makeBatch() throws -> any BlobBatch {
+        try FileBlobBatch(store: self)
+    }
+
+    public func open(_ address: BlobAddress) async throws -> (any BlobReader)? {
+        try FileBlobReader(path: path(of: address))
     }
 
     public func contains(_ address: BlobAddress) -> Bool {
@@ -74,17 +73,6 @@ public struct FileBlobStore: BlobStore {
 
     @discardableResult
     public func sweepOrphanTemporaries() throws -> Int {
-        var removed = 0
-        for name in FileSystem.entries(of: temporaryDirectory) where name.hasSuffix(FileBlobWriter.suffix) {
-            let path = temporaryDirectory + "/" + name
-            let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-            guard descriptor >= 0 else { continue }
-            defer { FileSystem.closeDescriptor(descriptor) }
-            // A live writer holds LOCK_EX until it renames or removes its file.
-            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { continue }
-            if unlink(path) == 0 { removed += 1 }
-        }
-        if removed > 0 { try FileSystem.syncDirectory(temporaryDirectory) }
-        return removed
+        DurableBatch.sweepOrphans(in: temporaryDirectory)
     }
 }

@@ -4,7 +4,8 @@ import Storage
 import TestSupport
 import Testing
 
-/// The filesystem blob store: content addressing, durability protocol, sweep and verify.
+/// The filesystem blob store: content addressing, durability protocol, batches, ranged reads, sweep and
+/// verify.
 @Suite(.timeLimit(.minutes(3)))
 struct BlobStoreTests {
     private func makeStore() throws -> (FileBlobStore, TemporaryDirectory) {
@@ -12,10 +13,12 @@ struct BlobStoreTests {
         return (try FileBlobStore(root: folder.appending("blobs")), folder)
     }
 
-    private func contents(of file: BlobFile) throws -> [UInt8] {
-        let handle = FileHandle(fileDescriptor: file.descriptor, closeOnDealloc: false)
-        try handle.seek(toOffset: UInt64(file.offset))
-        return Array(try handle.read(upToCount: Int(file.length)) ?? Data())
+    private func contents(of reader: any BlobReader) async throws -> [UInt8] {
+        try await reader.bytes(in: 0..<reader.size)
+    }
+
+    private func temporaries(of store: FileBlobStore) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: store.root.path + "/tmp")
     }
 
     @Test func streamedBlobIsStoredUnderItsSHA256InFanOutFolders() async throws {
@@ -32,14 +35,78 @@ struct BlobStoreTests {
         #expect(stored.size == 40 * 64 * 1024)
         let path = store.path(of: stored.address)
         #expect(path.hasSuffix("/\(expected.prefix(2))/\(expected.dropFirst(2).prefix(2))/\(expected)"))
-        let file = try #require(try store.open(stored.address))
-        #expect(file.length == stored.size)
-        #expect(try contents(of: file) == Array(chunks.joined()))
+        let reader = try #require(try await store.open(stored.address))
+        #expect(reader.size == stored.size)
+        #expect(try await contents(of: reader) == Array(chunks.joined()))
         #expect(FileManager.default.fileExists(atPath: path))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: store.root.path + "/tmp").isEmpty)
+        #expect(try temporaries(of: store).isEmpty)
     }
 
-    @Test func identicalContentIsStoredOnceAndDeleteRemovesIt() throws {
+    @Test func readerServesRangesAndChunksClampedToTheBlob() async throws {
+        let (store, folder) = try makeStore()
+        defer { folder.remove() }
+        let content = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let reader = try #require(try await store.open(try store.store(content).address))
+        #expect(try await reader.bytes(in: 10..<20) == Array(content[10..<20]))
+        #expect(try await reader.bytes(in: 99_990..<200_000) == Array(content[99_990...]))
+        #expect(try await reader.bytes(in: 200_000..<300_000).isEmpty)
+        var chunks: [[UInt8]] = []
+        for try await chunk in reader.chunks(in: 5..<70_005, chunkSize: 32 * 1024) { chunks.append(chunk) }
+        #expect(chunks.map(\.count) == [32 * 1024, 32 * 1024, 70_000 - 64 * 1024])
+        #expect(Array(chunks.joined()) == Array(content[5..<70_005]))
+        var whole: [UInt8] = []
+        for try await chunk in reader.chunks() { whole += chunk }
+        #expect(whole == content)
+    }
+
+    @Test func readerKeepsServingABlobDeletedWhileOpen() async throws {
+        let (store, folder) = try makeStore()
+        defer { folder.remove() }
+        let stored = try store.store(Array("still here".utf8))
+        let reader = try #require(try await store.open(stored.address))
+        #expect(try store.delete(stored.address))
+        #expect(try await contents(of: reader) == Array("still here".utf8))
+    }
+
+    @Test(arguments: [DurableBatch.Configuration(), .syncingTheFilesystem])
+    func batchBlobsAppearOnlyWhenTheBatchCommits(configuration: DurableBatch.Configuration) throws {
+        var (store, folder) = try makeStore()
+        defer { folder.remove() }
+        store.batchConfiguration = configuration
+        let batch = try store.makeBatch()
+        var ended: [StoredBlob] = []
+        for index in 0..<6 {
+            let writer = try batch.makeWriter()
+            try writer.write(Array("instance \(index)".utf8))
+            ended.append(try writer.commit())
+        }
+        #expect(ended.allSatisfy { !store.contains($0.address) })
+        #expect(store.verify().checkedCount == 0)
+        let committed = try batch.commit()
+        #expect(committed == ended)
+        #expect(ended.allSatisfy { store.contains($0.address) })
+        #expect(store.verify().checkedCount == 6)
+        #expect(store.verify().isIntact)
+    }
+
+    @Test func abortedBatchStoresNothing() throws {
+        let (store, folder) = try makeStore()
+        defer { folder.remove() }
+        let ended = try {
+            let batch = try store.makeBatch()
+            let writer = try batch.makeWriter()
+            try writer.write(Array("never kept".utf8))
+            let ended = try writer.commit()
+            batch.abort()
+            #expect(try batch.commit().isEmpty)
+            return ended
+        }()
+        // Batch and writer released: their staging folder is gone too.
+        #expect(!store.contains(ended.address))
+        #expect(try temporaries(of: store).isEmpty)
+    }
+
+    @Test func identicalContentIsStoredOnceAndDeleteRemovesIt() async throws {
         let (store, folder) = try makeStore()
         defer { folder.remove() }
         let first = try store.store(Array("same bytes".utf8))
@@ -48,7 +115,7 @@ struct BlobStoreTests {
         #expect(store.verify().checkedCount == 1)
         #expect(try store.delete(first.address))
         #expect(try store.delete(first.address) == false)
-        #expect(try store.open(first.address) == nil)
+        #expect(try await store.open(first.address) == nil)
         #expect(!store.contains(first.address))
     }
 
@@ -58,18 +125,18 @@ struct BlobStoreTests {
         let writer = try store.makeWriter()
         try writer.write(Array("partial".utf8))
         writer.abort()
-        #expect(try FileManager.default.contentsOfDirectory(atPath: store.root.path + "/tmp").isEmpty)
+        #expect(try temporaries(of: store).isEmpty)
         #expect(store.verify().checkedCount == 0)
     }
 
-    @Test func sweepSparesTemporariesOfLiveWriters() throws {
+    @Test func sweepSparesTemporariesOfLiveWriters() async throws {
         let (store, folder) = try makeStore()
         defer { folder.remove() }
         let writer = try store.makeWriter()
         try writer.write(Array("in progress".utf8))
         #expect(try store.sweepOrphanTemporaries() == 0)
         let stored = try writer.commit()
-        #expect(try contents(of: try #require(try store.open(stored.address))) == Array("in progress".utf8))
+        #expect(try await contents(of: try #require(try await store.open(stored.address))) == Array("in progress".utf8))
     }
 
     @Test func verifyReportsBlobsWhoseContentChanged() throws {
@@ -120,8 +187,8 @@ struct BlobStoreTests {
             try #require(ContinuousClock.now < deadline, "the writer process never started writing")
             try await Task.sleep(for: .milliseconds(20))
         }
-        let temporaries = try FileManager.default.contentsOfDirectory(atPath: store.root.path + "/tmp")
-        #expect(temporaries.count == 1)
+        // One staging folder, holding the one temporary.
+        #expect(try temporaries(of: store).count == 1)
         // The live writer's temporary is locked, so a sweep now leaves it alone.
         #expect(try store.sweepOrphanTemporaries() == 0)
 
@@ -138,7 +205,7 @@ struct BlobStoreTests {
         let visible = try FileManager.default.contentsOfDirectory(atPath: store.root.path).filter { $0 != "tmp" }
         #expect(visible.isEmpty)
         #expect(try store.sweepOrphanTemporaries() == 1)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: store.root.path + "/tmp").isEmpty)
+        #expect(try temporaries(of: store).isEmpty)
     }
 
     static let childRootVariable = "PORTAL_TEST_BLOB_CHILD_ROOT"

@@ -6,9 +6,11 @@ import Foundation
 /// folders with the same profile and keys as the server (PS3.15 Table E.1-1, Basic Profile with Retain
 /// Longitudinal Modified Dates, Retain Patient Characteristics and Clean Descriptors).
 ///
-/// Folders are searched recursively and their relative paths kept under `--out`. Each file streams
-/// through in bounded memory and is written to a temporary name, then renamed, so a refused file leaves
-/// nothing behind. A summary is printed; the exit status is 1 if any file was refused, each refusal
+/// Folders are searched recursively (names starting with a dot skipped) and their relative paths kept
+/// under `--out`. Each file streams through in bounded memory into a temporary name; the outputs are made
+/// durable in batches (one sync per batch, see `DeidentifyRun`) and only then renamed into place, so a
+/// refused file, or a run killed at any moment, leaves no partial file under a final name. A summary is
+/// printed; the exit status is 1 if any file was refused, each refusal
 /// naming the file and the reason (reasons never quote values from the file). The key is never printed.
 /// `--dry-run` reads and de-identifies everything but writes nothing: a centre can check its files
 /// before sending them, and an operator can time the de-identification without disk writes.

@@ -1,9 +1,17 @@
 import DICOM
 import Foundation
 import Glibc
+import Storage
 
 /// The work of `portal dicom deidentify`: finds the files, streams each through a
-/// `DeidentificationPipeline` into the output folder and counts what happened.
+/// `DeidentificationPipeline` into a `DurableBatch` in the output folder and counts what happened.
+///
+/// Durability per batch, not per file: each output is written to a temporary in the batch's staging
+/// folder (`<out>/.staging-…`); every `batchFileLimit` files or `batchByteLimit` bytes, and at the end, the
+/// batch is made durable with one sync and its files renamed into place. A refused file's temporary is
+/// removed at once; a killed run leaves no file under a final name that is not complete and durable, and
+/// the next run into the same folder sweeps its staging folder. The per-file path makes only POSIX calls
+/// (no `FileManager`): open, read, write, close of the two files, and folders are created once per run.
 struct DeidentifyRun {
     /// One refused file and why (the reason quotes no value from the file).
     struct Refusal: Equatable {
@@ -29,122 +37,117 @@ struct DeidentifyRun {
         }
     }
 
+    /// Files staged in the current batch, counted as written once it commits.
+    private struct Pending {
+        var relativePaths: [String] = []
+        var patients: [Pseudonym] = []
+        var bytes = 0
+    }
+
     let deidentifier: Deidentifier
     let centre: String
     /// Where files are written; `nil` for a dry run that writes nothing.
     let outputFolder: String?
+    /// Bytes read per chunk.
     let chunkSize: Int
+    /// Files made durable together, at most. Default 4096.
+    var batchFileLimit = 4096
+    /// Output bytes made durable together, at most (the work a killed run loses, and the dirty pages one
+    /// sync writes back). Default 1 GiB.
+    var batchByteLimit = 1 << 30
 
     /// De-identifies every input file, and every file under every input folder.
     func run(inputs: [String]) throws -> Summary {
         let start = ContinuousClock.now
         var summary = Summary()
-        let manager = FileManager.default
-        if let outputFolder { try manager.createDirectory(atPath: outputFolder, withIntermediateDirectories: true) }
-        let outputURL = outputFolder.map { URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath() }
+        var batch: DurableBatch?
+        if let outputFolder {
+            try FileManager.default.createDirectory(atPath: outputFolder, withIntermediateDirectories: true)
+            DurableBatch.sweepOrphans(in: outputFolder)
+            var configuration = DurableBatch.Configuration()
+            configuration.filePermissions = 0o644
+            configuration.folderPermissions = 0o755
+            batch = try DurableBatch(stagingIn: outputFolder, configuration: configuration)
+        }
+        let skipped = outputFolder.flatMap(InputWalk.Identity.init(path:))
+        var pending = Pending()
+        var buffer = [UInt8](repeating: 0, count: chunkSize)
         for input in inputs {
-            for (source, relative) in files(under: input, skipping: outputURL) {
-                deidentify(source: source, relative: relative, into: &summary)
+            for file in InputWalk.files(under: input, skipping: skipped) {
+                deidentify(file, batch: batch, buffer: &buffer, pending: &pending, into: &summary)
+                if pending.relativePaths.count >= batchFileLimit || pending.bytes >= batchByteLimit {
+                    commit(batch, pending: &pending, into: &summary)
+                }
             }
         }
+        commit(batch, pending: &pending, into: &summary)
         let elapsed = ContinuousClock.now - start
         summary.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return summary
     }
 
-    /// The regular files of an input with the path to keep below the output folder, sorted.
-    func files(under input: String, skipping outputURL: URL?) -> [(URL, String)] {
-        let url = URL(fileURLWithPath: input).standardizedFileURL
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
-            return [(url, url.lastPathComponent)]  // reported as unreadable
+    /// Streams one file through the pipeline into a temporary of `batch` and stages it at
+    /// `<out>/<relative>`; a refused file's temporary is discarded at once.
+    private func deidentify(
+        _ source: InputWalk.File, batch: DurableBatch?, buffer: inout [UInt8], pending: inout Pending,
+        into summary: inout Summary
+    ) {
+        let input = open(source.path, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else {
+            summary.refusals.append(Refusal(path: source.relative, reason: "cannot be read"))
+            return
         }
-        guard isFolder.boolValue else { return [(url, url.lastPathComponent)] }
-        let base = url.resolvingSymlinksInPath().path
-        guard let enumerator = FileManager.default.enumerator(
-            at: url.resolvingSymlinksInPath(), includingPropertiesForKeys: [.isRegularFileKey, .isDirectoryKey])
-        else { return [] }
-        var found: [(URL, String)] = []
-        for case let file as URL in enumerator {
-            let resolved = file.resolvingSymlinksInPath()
-            if resolved.path == outputURL?.path {
-                enumerator.skipDescendants()
-                continue
-            }
-            guard (try? file.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
-            var relative = String(resolved.path.dropFirst(base.count))
-            while relative.hasPrefix("/") { relative.removeFirst() }
-            found.append((resolved, relative))
-        }
-        return found.sorted { $0.1 < $1.1 }
-    }
-
-    /// Streams one file through the pipeline into `<out>/<relative>`, via a temporary name that is
-    /// fsynced and renamed only when the whole file was de-identified.
-    func deidentify(source: URL, relative: String, into summary: inout Summary) {
-        let target = outputFolder.map { URL(fileURLWithPath: $0).appendingPathComponent(relative) }
-        let temporary = target.map {
-            $0.deletingLastPathComponent().appendingPathComponent(".\($0.lastPathComponent).partial")
+        defer { close(input) }
+        let output: DurableBatch.File?
+        do {
+            output = try batch?.makeFile()
+        } catch {
+            summary.refusals.append(Refusal(path: source.relative, reason: "cannot write to the output folder"))
+            return
         }
         do {
-            let input = open(source.path, O_RDONLY | O_CLOEXEC)
-            guard input >= 0 else {
-                summary.refusals.append(Refusal(path: relative, reason: "cannot be read"))
-                return
-            }
-            defer { close(input) }
-            var output: Int32 = -1
-            if let target, let temporary {
-                try FileManager.default.createDirectory(
-                    at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-                output = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-                guard output >= 0 else {
-                    summary.refusals.append(Refusal(path: relative, reason: "cannot write to the output folder"))
-                    return
-                }
-            }
-            defer { if output >= 0 { close(output) } }
             var pipeline = DeidentificationPipeline(deidentifier: deidentifier, centre: centre)
-            let descriptor = output
             let write: (ArraySlice<UInt8>) throws -> Void = { bytes in
-                if descriptor >= 0 { try Self.writeAll(bytes, to: descriptor) }
+                try bytes.withUnsafeBytes { try output?.write($0) }
             }
-            var buffer = [UInt8](repeating: 0, count: chunkSize)
             while true {
                 let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
-                guard count >= 0 else { throw DeidentifyRunError.io }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw DeidentifyRunError.io
+                }
                 if count == 0 { break }
                 summary.bytesRead += count
                 try pipeline.feed(buffer[0..<count], output: write)
             }
             try pipeline.finish(output: write)
-            if let target, let temporary {
-                guard fsync(output) == 0 else { throw DeidentifyRunError.io }
-                let closed = close(output)
-                output = -1
-                guard closed == 0, rename(temporary.path, target.path) == 0 else { throw DeidentifyRunError.io }
+            if let batch, let output, let outputFolder {
+                try batch.stage(output, at: outputFolder + "/" + source.relative)
+                pending.relativePaths.append(source.relative)
+                pending.bytes += Int(output.size)
+                if let pseudonym = pipeline.pseudonym { pending.patients.append(pseudonym) }
+            } else {
+                summary.written += 1
+                if let pseudonym = pipeline.pseudonym { summary.patients.insert(pseudonym) }
             }
-            summary.written += 1
-            if let pseudonym = pipeline.pseudonym { summary.patients.insert(pseudonym) }
         } catch {
-            if let temporary { unlink(temporary.path) }
-            summary.refusals.append(Refusal(path: relative, reason: Self.reason(for: error)))
+            if let output { batch?.discard(output) }
+            summary.refusals.append(Refusal(path: source.relative, reason: Self.reason(for: error)))
         }
     }
 
-    /// Writes every byte, retrying short writes.
-    static func writeAll(_ bytes: ArraySlice<UInt8>, to descriptor: Int32) throws {
-        try bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw DeidentifyRunError.io
-                }
-                offset += written
-            }
+    /// Makes the staged files durable and visible; if that fails, each of them is reported refused.
+    private func commit(_ batch: DurableBatch?, pending: inout Pending, into summary: inout Summary) {
+        guard let batch, !pending.relativePaths.isEmpty else { return }
+        do {
+            try batch.commit()
+            summary.written += pending.relativePaths.count
+            summary.patients.formUnion(pending.patients)
+        } catch {
+            let reason = Self.reason(for: error)
+            summary.refusals += pending.relativePaths.map { Refusal(path: $0, reason: reason) }
         }
+        pending = Pending()
     }
 
     /// A reason safe to print: our error types never hold values; anything else is named by type only.
@@ -152,13 +155,15 @@ struct DeidentifyRun {
         switch error {
         case let error as DeidentificationError: error.description
         case let error as DICOMError: error.description
+        case let error as BlobStoreError where error.errorNumber != 0:
+            "input/output error (\(error.operation): \(String(cString: strerror(error.errorNumber))))"
         case DeidentifyRunError.io: "input/output error (\(String(cString: strerror(errno))))"
         default: "input/output error (\(type(of: error)))"
         }
     }
 }
 
-/// A failed read, write, fsync or rename; `errno` says which.
+/// A failed read; `errno` says why.
 enum DeidentifyRunError: Error {
     case io
 }

@@ -4,10 +4,12 @@ every attribute of PS3.15 Table E.1-1, and a manifest saying where each value is
 
 Usage: make-corpus.py OUT [--seed N] [--validate]
 
+Writes OUT/dicom/… (the tree to give the de-identifier) and OUT/manifest.json (paths relative to OUT/dicom).
+
 The corpus (see README.md): patient A with two studies (CT, a reformat referencing it, Enhanced CT, KOS,
 GSPS, Comprehensive SR; a later visit in ISO_IR 100 and ISO_IR 192 with a KOS referencing both visits),
 patient B, and patient C who shares A's Patient ID under another issuer. Files use four transfer
-syntaxes and sit in a shuffled folder tree; OUT/manifest.json describes them.
+syntaxes and sit in a shuffled folder tree under OUT/dicom; OUT/manifest.json describes them.
 """
 
 from __future__ import annotations
@@ -58,7 +60,8 @@ class CorpusBuilder:
     """Builds the files in study order, then writes them in a shuffled tree."""
 
     def __init__(self, out: Path, seed: int, table: Table):
-        self.out = out
+        self.root = out
+        self.out = out / "dicom"
         self.seed = seed
         self.table = table
         self.factory = ValueFactory(seed)
@@ -205,7 +208,7 @@ class CorpusBuilder:
             ds.save_as(target, enforce_file_format=True)
             self.manifest.add_file(rel, ds, info, self.sv.descriptors)
             lost += [f"{rel}: {n}" for n in self.manifest.check_needles(rel, scannable(target))]
-        (self.out / "manifest.json").write_text(json.dumps(self.manifest.data, indent=1, ensure_ascii=False))
+        (self.root / "manifest.json").write_text(json.dumps(self.manifest.data, indent=1, ensure_ascii=False))
         return lost
 
 
@@ -251,7 +254,7 @@ def validate(out: Path, rels: list[str]) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("out", type=Path, help="folder to write the corpus and manifest.json into")
+    parser.add_argument("out", type=Path, help="folder to write dicom/ and manifest.json into")
     parser.add_argument("--seed", type=int, default=20240417, help="makes every UID and value differ per seed")
     parser.add_argument("--validate", action="store_true", help="run dciodvfy on each file and print errors")
     parser.add_argument("--table", type=Path, help="Table E.1-1 JSON (default: shared/dicom beside the repo)")
@@ -262,10 +265,10 @@ def main() -> int:
     for line in lost:
         print(f"warning: needle not found in its own file: {line}", file=sys.stderr)
     files = builder.manifest.data["files"]
-    print(f"wrote {len(files)} files and manifest.json to {args.out} "
+    print(f"wrote {len(files)} files to {builder.out} and {args.out / 'manifest.json'} "
           f"({len(builder.manifest.data['planted'])} planted values)")
     if args.validate:
-        validate(args.out, sorted(files))
+        validate(builder.out, sorted(files))
     return 0
 
 

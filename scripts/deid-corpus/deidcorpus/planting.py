@@ -189,6 +189,14 @@ def _participant(ctx: Context) -> list[Dataset]:
     return [item]
 
 
+def _flow(ctx: Context) -> list[Dataset]:
+    """Flow Identifier Sequence item (PS3.3 C.7.6.1.1.7): the flow and source identifiers (both D)."""
+    item = Dataset()
+    item.FlowIdentifier = ctx.sv.make("FlowIdentifier", "OB")
+    item.SourceIdentifier = ctx.sv.make("SourceIdentifier", "OB")
+    return [item]
+
+
 def _udi(ctx: Context) -> list[Dataset]:
     """UDI Macro (PS3.3 Table 10.29-1): the device's Unique Device Identifier."""
     item = Dataset()
@@ -209,6 +217,7 @@ def _referenced(sop_class: str):
 SPECIAL_SEQUENCES = {
     "IconImageSequence": _icon,
     "UDISequence": _udi,
+    "FlowIdentifierSequence": _flow,
     "ParticipantSequence": _participant,
     "OriginalAttributesSequence": _original_attributes,
     "DigitalSignaturesSequence": _signatures,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from collections import defaultdict
 from pathlib import Path
 
@@ -46,6 +47,7 @@ def main() -> int:
     parser.add_argument("--table", type=Path, help="Table E.1-1 JSON (default: shared/dicom beside the repository)")
     parser.add_argument("--examples", type=int, default=3, help="examples per class in the summary")
     args = parser.parse_args()
+    warnings.filterwarnings("ignore")  # pydicom's complaints about odd test files: not findings
     if args.input is None:
         if not args.pydicom_files:
             parser.error("--input is required (or --pydicom-files)")

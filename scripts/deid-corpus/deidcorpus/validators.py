@@ -46,6 +46,8 @@ def normalise(line: str) -> str:
     ``Value invalid for this VR - (0x0010,0x0010) PN Patient's Name PN [1] = <…>`` keeps the tag and
     the kind of fault, not the value."""
     line = re.sub(r"= <[^>]*>", "= <…>", line)
+    # other values in angle brackets (UIDs, numbers), but not element, module or attribute names
+    line = re.sub(r"(?<!Element=)(?<!Module=)<[^<>]*\d[^<>]*>", "<…>", line)
     line = re.sub(r"\[\d+\]", "[n]", line)
     line = re.sub(r"Length invalid for this VR = \d+", "Length invalid for this VR = n", line)
     line = re.sub(r"Bad Sequence number of Items \d+", "Bad Sequence number of Items n", line)

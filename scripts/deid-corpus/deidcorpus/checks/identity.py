@@ -47,8 +47,10 @@ def uid_pairs(pair: Pair, table: Table):
             yield a, b, path
     meta_in = getattr(pair.in_ds, "file_meta", None)
     meta_out = getattr(pair.out_ds, "file_meta", None)
+    # (only where the input's meta agrees with its data set: an inconsistent input maps two UIDs to one)
     if meta_in is not None and meta_out is not None and "MediaStorageSOPInstanceUID" in meta_in \
-            and "MediaStorageSOPInstanceUID" in meta_out:
+            and "MediaStorageSOPInstanceUID" in meta_out \
+            and str(meta_in.MediaStorageSOPInstanceUID) == str(pair.in_ds.get("SOPInstanceUID", "")):
         yield (str(meta_in.MediaStorageSOPInstanceUID), str(meta_out.MediaStorageSOPInstanceUID),
                ((0x00020003, None),))
 

@@ -4,7 +4,11 @@ must stay (D, Z), and the attributes a de-identifier must add (PS3.15 E.1, E.3.6
 from __future__ import annotations
 
 import re
+import subprocess
+import tempfile
+from pathlib import Path
 
+import pydicom
 from pydicom.dataset import Dataset
 
 from .. import paths, validators
@@ -29,6 +33,7 @@ CODE_FORMS = {
     "NCIt": r"C\d{1,8}",
     "UMLS": r"C\d{7}",
     "MDC": r"\d{1,3}:?\d{1,8}",
+    "SCPECG": r"[\d.\-]{1,16}",
 }
 
 
@@ -48,27 +53,40 @@ def check_validators(report: Report, pair: Pair, have: dict[str, bool]) -> None:
             report.add("dcmdump-complaint", pair.rel, "", line)
 
 
-def native_le(ds: Dataset) -> bytes | None:
-    """Native pixel data as little endian bytes (swapped from big endian), or raw if encapsulated."""
-    if "PixelData" not in ds:
+BIG_ENDIAN = "1.2.840.10008.1.2.2"
+
+
+def _syntax(ds: Dataset) -> str:
+    return str(getattr(ds, "file_meta", Dataset()).get("TransferSyntaxUID", ""))
+
+
+def reference_pixels(pair: Pair) -> bytes | None:
+    """The input's pixel data as the output's byte order should hold them: for a big endian input
+    written out little endian, as dcmtk's dcmconv re-encodes it (an independent reading of OW/OB
+    byte order, PS3.5 7.3), else the input's own bytes."""
+    if "PixelData" not in pair.in_ds:
         return None
-    data = bytes(ds.PixelData)
-    syntax = str(getattr(ds, "file_meta", Dataset()).get("TransferSyntaxUID", ""))
-    if syntax == "1.2.840.10008.1.2.2" and int(ds.get("BitsAllocated", 8)) == 16:
-        swapped = bytearray(data)
-        swapped[0::2], swapped[1::2] = data[1::2], data[0::2]
-        return bytes(swapped)
-    return data
+    if _syntax(pair.in_ds) == BIG_ENDIAN and _syntax(pair.out_ds) != BIG_ENDIAN:
+        with tempfile.TemporaryDirectory() as folder:
+            target = Path(folder) / "le.dcm"
+            subprocess.run(["dcmconv", "+te", str(pair.input), str(target)], capture_output=True)
+            if not target.exists():
+                return None
+            return bytes(pydicom.dcmread(target).PixelData)
+    return bytes(pair.in_ds.PixelData)
 
 
 def check_pixels(report: Report, pair: Pair) -> None:
     if "cleanPixel" in pair.options or "PixelData" not in pair.in_ds:
         return
-    before, after = native_le(pair.in_ds), native_le(pair.out_ds)
-    if after is None:
+    if "PixelData" not in pair.out_ds:
         report.add("pixel-data-changed", pair.rel, "7FE00010", "Pixel Data removed")
-    elif before != after:
-        report.add("pixel-data-changed", pair.rel, "7FE00010", f"{len(before)} bytes in, {len(after)} out, differ")
+        return
+    before, after = reference_pixels(pair), bytes(pair.out_ds.PixelData)
+    if before is not None and before != after:
+        first = next((i for i, (x, y) in enumerate(zip(before, after)) if x != y), min(len(before), len(after)))
+        report.add("pixel-data-changed", pair.rel, "7FE00010",
+                   f"{len(before)} bytes in, {len(after)} out, first difference at byte {first}")
 
 
 def check_private(report: Report, pair: Pair) -> None:

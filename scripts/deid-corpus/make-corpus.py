@@ -5,6 +5,9 @@ every attribute of PS3.15 Table E.1-1, and a manifest saying where each value is
 Usage: make-corpus.py OUT [--seed N] [--validate]
 
 Writes OUT/dicom/… (the tree to give the de-identifier) and OUT/manifest.json (paths relative to OUT/dicom).
+With --split, also OUT/split-1 and OUT/split-2: the same files (hard links, same relative paths) cut in
+two, the documents and the later visit first and the images they reference second, for two runs of the
+de-identifier into one output folder whose union must be as consistent as one run.
 
 The corpus (see README.md): patient A with two studies (CT, a reformat referencing it, Enhanced CT, KOS,
 GSPS, Comprehensive SR; a later visit in ISO_IR 100 and ISO_IR 192 with a KOS referencing both visits),
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import sys
 from pathlib import Path
@@ -184,6 +188,19 @@ class CorpusBuilder:
         self.add("C1-CT-1", images.ct_slice(ctx, f.uid(), 40, 0.0), ctx, "explicit-le", "CT", carrier=True)
 
     # -- writing -------------------------------------------------------------------------------
+    def split(self) -> None:
+        """OUT/split-1 (KOS, GSPS, SR, reformats, visit A2, patient C) and OUT/split-2 (the rest)."""
+        for rel, info in self.manifest.data["files"].items():
+            first = info["iod"] in ("KOS", "GSPS", "ComprehensiveSR") or "MPR" in info["key"] \
+                or info["study"] in ("A2", "C1")
+            target = self.root / ("split-1" if first else "split-2") / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.exists():
+                target.unlink()
+            os.link(self.out / rel, target)
+            info["split"] = 1 if first else 2
+        (self.root / "manifest.json").write_text(json.dumps(self.manifest.data, indent=1, ensure_ascii=False))
+
     def write(self) -> list[str]:
         """Writes the files in a shuffled folder tree; returns the needles that could not be found."""
         rng = random.Random(self.seed)
@@ -257,11 +274,14 @@ def main() -> int:
     parser.add_argument("out", type=Path, help="folder to write dicom/ and manifest.json into")
     parser.add_argument("--seed", type=int, default=20240417, help="makes every UID and value differ per seed")
     parser.add_argument("--validate", action="store_true", help="run dciodvfy on each file and print errors")
+    parser.add_argument("--split", action="store_true", help="also write OUT/split-1 and OUT/split-2 (hard links)")
     parser.add_argument("--table", type=Path, help="Table E.1-1 JSON (default: shared/dicom beside the repo)")
     args = parser.parse_args()
     builder = CorpusBuilder(args.out, args.seed, Table(args.table))
     builder.build()
     lost = builder.write()
+    if args.split:
+        builder.split()
     for line in lost:
         print(f"warning: needle not found in its own file: {line}", file=sys.stderr)
     files = builder.manifest.data["files"]

@@ -127,14 +127,15 @@ def check_codes(report: Report, pair: Pair, table: Table) -> None:
 
 def check_replacements(report: Report, pair: Pair, table: Table) -> None:
     """D: present with a non-empty value; Z: present (empty or dummy). Only where the enclosing items are
-    kept and no enclosing sequence's own action replaces them."""
+    kept and no enclosing sequence's own action replaces them (a D sequence may become one dummy item,
+    so what its items held is not asked for here; dciodvfy judges what the IOD requires of them)."""
     for path, elem in paths.walk(pair.in_ds):
         row = table.row(elem.tag)
         if row is None or elem.tag >> 16 & 1:
             continue
         action = row.action(pair.options)
         if action not in ("D", "Z") or any(
-                (r := table.row(tag)) is not None and r.action(pair.options) not in ("K", "C", "D", "U", "X/Z/U*")
+                (r := table.row(tag)) is not None and r.action(pair.options) not in ("K", "C", "U", "X/Z/U*")
                 for tag, _ in path[:-1]):
             continue
         if not paths.parent_exists(pair.out_ds, path):

@@ -2,7 +2,7 @@
 """The independent de-identification checker: judges an output folder against its input folder by
 PS3.15 (Annex E, Table E.1-1 and the option texts of E.3) and PS3.3, never by the engine's code.
 
-Usage: check.py --input IN --output OUT [--manifest M] [--pydicom-files] [--report FILE]
+Usage: check.py --input IN --output OUT [--manifest M] [--pydicom-files] [--same-as OTHER] [--report FILE]
 
 Input and output files are paired by relative path. With a manifest (from make-corpus.py) every planted
 value is judged by its row's action under the options the output itself claims in De-identification
@@ -45,6 +45,8 @@ def main() -> int:
                              "a missing output is soft; --input defaults to pydicom's test_files folder")
     parser.add_argument("--report", type=Path, help="where to write the JSON report (default OUT.audit.json)")
     parser.add_argument("--table", type=Path, help="Table E.1-1 JSON (default: shared/dicom beside the repository)")
+    parser.add_argument("--same-as", type=Path, help="another output of the same input and key (e.g. one run, "
+                        "where OUT is the union of several runs): pseudonyms and UIDs must be the same")
     parser.add_argument("--examples", type=int, default=3, help="examples per class in the summary")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")  # pydicom's complaints about odd test files: not findings
@@ -115,6 +117,8 @@ def main() -> int:
     identity.check_pseudonyms(report, checked)
     temporal.check_intervals(report, checked, lambda p: (str(p.in_ds.get("PatientID", "")),
                                                          str(p.in_ds.get("IssuerOfPatientID", ""))))
+    if args.same_as:
+        identity.check_same_as(report, checked, args.same_as, table)
     report.files_checked = len(checked)
     options = sorted({o for p in checked for o in p.options})
     report.notes.append(f"options claimed by the outputs: {', '.join(options) or 'none'}")

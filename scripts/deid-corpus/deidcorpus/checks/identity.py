@@ -152,3 +152,31 @@ def check_pseudonyms(report: Report, pairs: list[Pair]) -> None:
             report.add("pseudonym-shared", files[0], "00100020",
                        f"{len(patients)} patients {sorted(patients)} share one pseudonym; files {files}",
                        value=pseudonym)
+
+
+def check_same_as(report: Report, pairs: list[Pair], other_root, table: Table) -> None:
+    """Two de-identifications of the same files with the same key (one run, or several runs in other
+    orders) must agree on pseudonyms and on every U-row UID: compares each output with its namesake
+    under ``other_root``."""
+    import pydicom
+
+    for pair in pairs:
+        if not pair.usable:
+            continue
+        other_path = other_root / pair.rel
+        if not other_path.exists():
+            report.add("run-inconsistent", pair.rel, "", f"no output in {other_root.name}")
+            continue
+        other = pydicom.dcmread(other_path)
+        for keyword in ("PatientID", "PatientName"):
+            mine, theirs = str(pair.out_ds.get(keyword, "")), str(other.get(keyword, ""))
+            if mine != theirs:
+                report.add("run-inconsistent", pair.rel, keyword, f"{mine!r} here, {theirs!r} in {other_root.name}")
+        for path, elem in paths.walk(pair.out_ds):
+            row = table.row(elem.tag)
+            if elem.VR != "UI" or row is None or row.basic != "U":
+                continue
+            theirs = paths.lookup(other, path)
+            if theirs is not None and value_text(theirs) != value_text(elem):
+                report.add("run-inconsistent", pair.rel, paths.describe(path),
+                           f"{value_text(elem)} here, {value_text(theirs)} in {other_root.name}")

@@ -31,6 +31,8 @@ HARD = {
                       "scheme's form (C: values known not to contain identifying information)",
     "private-kept": "a private element survives without Retain Safe Private claimed (E.3.10)",
     "replacement-missing": "an attribute whose action is D or Z was removed, or D left empty (Table E.1-1)",
+    "run-inconsistent": "two de-identifications with the same key (one run, or runs in other orders) "
+                        "disagree on a pseudonym or a UID",
     "profile-marking": "Patient Identity Removed, De-identification Method or Longitudinal Temporal "
                        "Information Modified is missing or wrong (E.1, E.3.6)",
 }

@@ -43,7 +43,8 @@ def main() -> int:
     parser.add_argument("--pydicom-files", action="store_true",
                         help="files without manifest entries are pydicom's test files: judged on their own values, "
                              "a missing output is soft; --input defaults to pydicom's test_files folder")
-    parser.add_argument("--report", type=Path, help="where to write the JSON report (default OUT.audit.json)")
+    parser.add_argument("--report", type=Path, help="where to write the JSON report (default OUT.audit.json; "
+                        "'-' prints it after the summary)")
     parser.add_argument("--table", type=Path, help="Table E.1-1 JSON (default: shared/dicom beside the repository)")
     parser.add_argument("--same-as", type=Path, help="another output of the same input and key (e.g. one run, "
                         "where OUT is the union of several runs): pseudonyms and UIDs must be the same")
@@ -123,10 +124,13 @@ def main() -> int:
     options = sorted({o for p in checked for o in p.options})
     report.notes.append(f"options claimed by the outputs: {', '.join(options) or 'none'}")
 
-    target = args.report or args.output.with_name(args.output.name + ".audit.json")
-    target.write_text(report.dumps())
     print(report.summary(args.examples))
-    print(f"JSON report: {target}")
+    if str(args.report) == "-":
+        print(report.dumps())
+    else:
+        target = args.report or args.output.with_name(args.output.name + ".audit.json")
+        target.write_text(report.dumps())
+        print(f"JSON report: {target}")
     return 1 if report.hard else 0
 
 

@@ -18,7 +18,8 @@ HARD = {
     "datetime-kept": "an original date-time survives (Table E.1-1; E.3.6)",
     "interval-not-preserved": "one patient's dates and times are not all moved by the same offset (E.3.6)",
     "identifying-substring-kept": "a name, ID, date of birth or other identifier of the file's patient or "
-                                  "study survives inside another value (E.3.5 Clean Descriptors, E.1)",
+                                  "study survives inside another value (E.1.1: a de-identifier protects all "
+                                  "Attributes that might identify the patient; E.3.5 Clean Descriptors)",
     "uid-unchanged": "a UID whose action is U is unchanged or survives (Table E.1-1)",
     "uid-split": "one original UID is mapped to two or more new UIDs (U: internally consistent)",
     "uid-merge": "two or more original UIDs are mapped to one new UID",

@@ -40,8 +40,9 @@ def files_with(root: Path, predicate) -> list[Path]:
     return found
 
 
-def mutate(out: Path) -> dict[str, str]:
-    """Plants one defect per class in ``out``; returns class → what was done."""
+def mutate(out: Path, source: Path) -> dict[str, str]:
+    """Plants one defect per class in ``out`` (``source`` is the de-identifier's input); returns
+    class → what was done."""
     done = {}
     defined = {str(ds.SOPInstanceUID) for ds in map(pydicom.dcmread, files_with(out, lambda ds: "SOPInstanceUID" in ds))}
     refs = files_with(out, lambda ds: "SourceImageSequence" in ds and ds.SourceImageSequence
@@ -76,6 +77,21 @@ def mutate(out: Path) -> dict[str, str]:
     ds_c.StudyTime = "010203.000001"
     ds_c.save_as(cts[2])
     done["interval-not-preserved"] = f"{cts[2].name}: StudyTime moved alone"
+
+    # Original values put back into the fourth image: a date, a planted identifier inside another
+    # attribute, the family name inside a description, and the profile marking taken away.
+    target = cts[3]
+    original = pydicom.dcmread(source / target.relative_to(out))
+    ds_d = pydicom.dcmread(target)
+    ds_d.StudyDate = original.StudyDate
+    ds_d.ImageComments = f"seen at {original.InstitutionName}"
+    ds_d.DerivationDescription = f"patient {str(original.PatientName).split('^')[0]}"
+    del ds_d.PatientIdentityRemoved
+    ds_d.save_as(target)
+    done["date-kept"] = f"{target.name}: original StudyDate"
+    done["planted-value-kept"] = f"{target.name}: original InstitutionName in ImageComments"
+    done["identifying-substring-kept"] = f"{target.name}: family name in DerivationDescription"
+    done["profile-marking"] = f"{target.name}: Patient Identity Removed deleted"
     return done
 
 
@@ -91,7 +107,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder) / "out"
         shutil.copytree(args.output, copy)
-        done = mutate(copy)
+        done = mutate(copy, args.input)
         after = counts(check, ["--input", str(args.input), "--output", str(copy), *extra])
     failed = 0
     for cls, what in done.items():

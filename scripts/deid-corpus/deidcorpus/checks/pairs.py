@@ -13,7 +13,7 @@ from pydicom.dataset import Dataset
 from .. import paths
 from ..manifest import value_text
 from ..rawbytes import scannable
-from ..table import REMOVING_ACTIONS, Table, claimed_options
+from ..table import Table, claimed_options
 
 #: Actions of an enclosing sequence that let the original contents of its items survive (cleaned).
 PASS_THROUGH = {"K", "C", "U", "X/Z/U*"}
@@ -71,8 +71,8 @@ def effective_action(table: Table, path: paths.Path, options: set[str]) -> str:
     removes or replaces the whole item (then "X^": the original may not survive either)."""
     for tag, _ in path[:-1]:
         row = table.row(tag)
-        if row is not None and row.action(options) in REMOVING_ACTIONS - {"U"} and row.action(options) not in PASS_THROUGH:
-            return "X^"
+        if row is not None and row.action(options) not in PASS_THROUGH:
+            return "X^"  # X, Z, D or a compound of them: the items go or become dummies
     row = table.row(path[-1][0])
     return row.action(options) if row is not None else "none"
 

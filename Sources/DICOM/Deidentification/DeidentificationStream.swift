@@ -192,7 +192,7 @@ public struct DeidentificationStream {
     /// Used only to classify a bulk value before the header is known; its values never reach output,
     /// because a bulk value kept as it is carries no replaced value.
     private static let placeholder = Deidentifier.Context(
-        pseudonym: Pseudonym(rawValue: ""), dates: DateShifter(days: 0), characterSetElement: nil)
+        pseudonym: Pseudonym(rawValue: ""), dates: DateShifter(days: 0))
 
     private static let outOfOrder = DeidentificationError(.invalidStream, "stream events out of order")
 }

@@ -189,9 +189,7 @@ extension Deidentifier {
         guard options.contains(.retainLongitudinalModifiedDates) else { return [:] }
         var carries: [Tag: Int] = [:]
         for element in dataSet where element.vr == .TM || element.vr == .UN {
-            guard let entry = DataDictionary.entry(for: element.tag), entry.vr == .TM,
-                let dateTag = DataDictionary.tag(forKeyword: entry.keyword.replacing("Time", with: "Date")),
-                DataDictionary.entry(for: dateTag)?.vr == .DA, dataSet.contains(dateTag),
+            guard let dateTag = DataDictionary.dateOfTime[element.tag.rawValue], dataSet.contains(dateTag),
                 let text = element.string(), let carry = context.dates.shiftedTM(text)?.carry
             else { continue }
             carries[dateTag] = carry

@@ -28,14 +28,12 @@ public struct Deidentifier: Sendable {
     struct Context: Sendable {
         let pseudonym: Pseudonym
         let dates: DateShifter
-        /// Specific Character Set (0008,0005) as read; decoded only when text must be compared.
-        let characterSetElement: Element?
+        /// The instance's Specific Character Set (0008,0005), for text that must be read or written.
+        var characterSet: SpecificCharacterSet = .default
         /// The instance's IOD (from its SOP Class UID), for the types of its attributes.
         var iod: Int? = nil
         /// The instance's identifying values, to clean descriptions with.
         var descriptors = DescriptorCleaner()
-
-        var characterSet: SpecificCharacterSet { SpecificCharacterSet(element: characterSetElement) }
     }
 
     /// The outcome of de-identifying a whole instance.
@@ -124,7 +122,7 @@ public struct Deidentifier: Sendable {
             dates: DateShifter(
                 days: pseudonymiser.dateOffsetDays(for: pseudonym),
                 seconds: pseudonymiser.timeOfDayOffsetSeconds(for: pseudonym)),
-            characterSetElement: characterSetElement,
+            characterSet: characterSet,
             iod: sopClass.flatMap(IODAttributeTypes.iod(ofSOPClass:)),
             descriptors: identifyingValues(of: dataSet, characterSet))
     }

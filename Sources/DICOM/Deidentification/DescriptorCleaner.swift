@@ -73,31 +73,54 @@ struct DescriptorCleaner: Sendable {
         static func == (lhs: Token, rhs: Token) -> Bool { lhs.kind == rhs.kind && lhs.folded == rhs.folded }
     }
 
+    /// The text cut into runs of letters, of ASCII digits and of anything else, on its UTF-8 bytes (a
+    /// non-ASCII character is a letter when Unicode says it is alphabetic).
     static func tokens(of text: String) -> [Token] {
         var tokens: [Token] = []
-        var start = text.startIndex
+        let utf8 = text.utf8
+        var start = utf8.startIndex
         var kind: Token.Kind?
+        var isASCII = true
         func close(at end: String.Index) {
             guard let kind, start < end else { return }
             let slice = text[start..<end]
-            let folded = kind == .separator ? String(slice) : fold(slice)
+            let folded: String
+            if kind == .separator {
+                folded = String(slice)
+            } else if isASCII {
+                folded = String(decoding: slice.utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
+            } else {
+                folded = fold(slice)
+            }
             tokens.append(Token(kind: kind, text: slice, folded: folded))
         }
-        var index = text.startIndex
-        while index < text.endIndex {
-            let character = text[index]
-            let next: Token.Kind = character.isASCIIDigit ? .digits : character.isLetter ? .letters : .separator
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            let next: Token.Kind
+            var after = utf8.index(after: index)
+            if byte < 0x80 {
+                let isLetter = (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A
+                next = byte >= 0x30 && byte <= 0x39 ? .digits : isLetter ? .letters : .separator
+            } else {
+                let scalar = text.unicodeScalars[index]
+                after = text.unicodeScalars.index(after: index)
+                next = scalar.properties.isAlphabetic ? .letters : .separator
+            }
             if next != kind {
                 close(at: index)
                 start = index
                 kind = next
+                isASCII = true
             }
-            index = text.index(after: index)
+            if byte >= 0x80 { isASCII = false }
+            index = after
         }
-        close(at: text.endIndex)
+        close(at: utf8.endIndex)
         return tokens
     }
 
+    /// Upper case without accents, for text that is not ASCII.
     static func fold(_ text: Substring) -> String {
         var folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).uppercased()
         // Letters that are not a base letter with a diacritic, as names are often typed without them.

@@ -71,16 +71,15 @@ public enum IODAttributeTypes {
     /// The table parsed once, on first use.
     static let entries: [[UInt32]: Entry] = {
         var entries: [[UInt32]: Entry] = [:]
-        for line in table.split(separator: "\n") {
-            let fields = line.split(separator: " ")
-            guard fields.count >= 2, let common = Kind(rawValue: String(fields[1])) else { continue }
-            let path = fields[0].split(separator: "/").compactMap { UInt32($0, radix: 16) }
+        GeneratedTable.forEachLine(of: table) { fields in
+            guard fields.count >= 2, let common = Kind(rawValue: GeneratedTable.string(fields[1])) else { return }
+            let path = fields[0].split(separator: 0x2F).compactMap(GeneratedTable.hex)
             var exceptions: [Int: Kind] = [:]
             for field in fields.dropFirst(2) {
-                let parts = field.split(separator: ":")
-                if parts.count == 2, let iod = Int(parts[0]), let kind = Kind(rawValue: String(parts[1])) {
-                    exceptions[iod] = kind
-                }
+                guard let colon = field.firstIndex(of: 0x3A), let iod = GeneratedTable.decimal(field[..<colon]),
+                    let kind = Kind(rawValue: GeneratedTable.string(field[(colon + 1)...]))
+                else { continue }
+                exceptions[iod] = kind
             }
             entries[path] = Entry(common: common, exceptions: exceptions)
         }

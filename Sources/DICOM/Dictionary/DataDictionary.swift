@@ -39,6 +39,18 @@ public enum DataDictionary {
         tables.byKeyword[keyword]
     }
 
+    /// The date that goes with a time of day (TM) in the same data set: the DA whose keyword is the
+    /// time's with `Time` read as `Date` (Study Time → Study Date, Time of Last Calibration → Date of
+    /// Last Calibration). Built once.
+    static let dateOfTime: [UInt32: Tag] = {
+        var partners: [UInt32: Tag] = [:]
+        for (raw, entry) in tables.exact where entry.vr == .TM {
+            let keyword = entry.keyword.replacing("Time", with: "Date")
+            if let date = tables.byKeyword[keyword], tables.exact[date.rawValue]?.vr == .DA { partners[raw] = date }
+        }
+        return partners
+    }()
+
     private struct Tables: Sendable {
         var exact: [UInt32: Entry] = [:]
         var repeating: [(mask: UInt32, value: UInt32, entry: Entry)] = []
@@ -47,27 +59,29 @@ public enum DataDictionary {
 
     private static let tables: Tables = {
         var tables = Tables()
-        for line in table.split(separator: "\n") {
-            let fields = line.split(separator: " ")
-            guard fields.count >= 4 else { continue }
-            let vrs = fields[1].split(separator: "/").compactMap { VR(String($0)) }
+        GeneratedTable.forEachLine(of: table) { fields in
+            guard fields.count >= 4 else { return }
+            var vrs: [VR] = []
+            for name in fields[1].split(separator: 0x2F) where name.count == 2 {
+                vrs.append(VR(name[name.startIndex], name[name.startIndex + 1]))
+            }
             let entry = Entry(
-                vrs: vrs, multiplicity: String(fields[2]), keyword: String(fields[3]),
+                vrs: vrs, multiplicity: GeneratedTable.string(fields[2]), keyword: GeneratedTable.string(fields[3]),
                 isRetired: fields.count > 4)
             let key = fields[0]
-            if key.contains("x") {
+            if key.contains(UInt8(ascii: "x")) {
                 var mask: UInt32 = 0
                 var value: UInt32 = 0
-                for character in key {
+                for byte in key {
                     mask <<= 4
                     value <<= 4
-                    if let digit = character.hexDigitValue {
+                    if let digit = GeneratedTable.hexDigit(byte) {
                         mask |= 0xF
                         value |= UInt32(digit)
                     }
                 }
                 tables.repeating.append((mask, value, entry))
-            } else if let raw = UInt32(key, radix: 16) {
+            } else if let raw = GeneratedTable.hex(key) {
                 tables.exact[raw] = entry
                 tables.byKeyword[entry.keyword] = Tag(rawValue: raw)
             }

@@ -64,6 +64,9 @@ public struct SpecificCharacterSet: Sendable, Equatable, CustomStringConvertible
 
     /// Decodes a value's bytes; VRs outside `VR.usesSpecificCharacterSet` use the default repertoire.
     public func decode(_ bytes: some Collection<UInt8>, vr: VR) -> String {
+        // Every supported repertoire reads bytes below 0x80 as ASCII (and the unsupported ones are read as
+        // Latin-1, which does too).
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
         let encoding = vr.usesSpecificCharacterSet ? (self.encoding ?? .latin1) : .latin1
         switch encoding {
         case .utf8:

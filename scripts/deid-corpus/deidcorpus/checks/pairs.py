@@ -66,13 +66,24 @@ def load(pair: Pair) -> None:
             pair.options, pair.unknown_options = claimed_options(pair.out_ds)
 
 
-def effective_action(table: Table, path: paths.Path, options: set[str]) -> str:
+def effective_action(table: Table, path: paths.Path, options: set[str], out_ds: Dataset | None = None) -> str:
     """The action for the element at ``path``: its own row's, unless an enclosing sequence's action
-    removes or replaces the whole item (then "X^": the original may not survive either)."""
-    for tag, _ in path[:-1]:
+    removes or replaces the whole item (then "X^": the original may not survive either).
+
+    A D sequence (or a compound resolved to D) that the output keeps with items is a dummy that keeps
+    its items' structure (PS3.15 E.1.1: a dummy "consistent with the VR"; the IOD's Type 1 attributes
+    inside must stay): its elements are then judged by their own rows, and what the table does not list
+    by the code and identifying-substring checks."""
+    for depth, (tag, _) in enumerate(path[:-1]):
         row = table.row(tag)
-        if row is not None and row.action(options) not in PASS_THROUGH:
-            return "X^"  # X, Z, D or a compound of them: the items go or become dummies
+        if row is None or row.action(options) in PASS_THROUGH:
+            continue
+        action = row.action(options)
+        if action in ("X", "Z", "X/Z") or out_ds is None:
+            return "X^"
+        kept = paths.lookup(out_ds, path[:depth + 1])
+        if kept is None or kept.VR != "SQ" or len(kept.value) == 0:
+            return "X^"  # removed or emptied: nothing of its items may survive
     row = table.row(path[-1][0])
     return row.action(options) if row is not None else "none"
 

@@ -92,7 +92,7 @@ def check_planted(report: Report, pair: Pair, table: Table, occurrences: list[tu
     needles: dict[str, tuple[str, str, bool]] = {}
     for entry, occ in occurrences:
         path = paths.from_text(occ["path"])
-        action = effective_action(table, path, pair.options)
+        action = effective_action(table, path, pair.options, pair.out_ds)
         kind = entry["kind"]
         is_date = kind in ("date", "time", "datetime")
         if action in ("K", "none"):
@@ -144,7 +144,7 @@ def check_generic(report: Report, pair: Pair, table: Table) -> None:
     for path, elem in paths.walk(pair.in_ds):
         if elem.VR == "SQ" or elem.tag >> 16 in (0x0002,):
             continue
-        action = effective_action(table, path, pair.options)
+        action = effective_action(table, path, pair.options, pair.out_ds)
         text = value_text(elem).strip(" \0")
         if action in ("none", "K") and elem.VR in TEXT_VRS:
             kept_texts.append(text)

@@ -125,6 +125,31 @@ def check_codes(report: Report, pair: Pair, table: Table) -> None:
         report.add(cls, pair.rel, where, f"{why} ({scheme!r})", value=f"{value} | {meaning}")
 
 
+# Type 1C/2C attributes whose PS3.3 condition rests on another attribute of the same item: once the
+# profile removes or empties that one, the dependent attribute "shall not be present" (PS3.5 §7.4.4,
+# §7.4.6), so its removal is required, not a missing replacement. (dependent, requirement, needs a value)
+CONDITIONS = {
+    # Clinical Trial Protocol Ethics Committee Name: required if the Approval Number is present (C.7.2.3).
+    0x00120081: (0x00120082, False),
+    # Responsible Person Role: required if Responsible Person is present and has a value (C.7.1.1).
+    0x00102298: (0x00102297, True),
+}
+
+
+def condition_failed(pair: Pair, path: paths.Path, tag: int) -> bool:
+    """Whether `tag` at `path` is conditional on an attribute that held in the input and not in the output."""
+    if tag not in CONDITIONS:
+        return False
+    requirement, needs_value = CONDITIONS[tag]
+    where = path[:-1] + ((requirement, None),)
+
+    def holds(ds) -> bool:
+        elem = paths.lookup(ds, where)
+        return elem is not None and (not needs_value or (elem.value not in (None, "", b"") and elem.value != []))
+
+    return holds(pair.in_ds) and not holds(pair.out_ds)
+
+
 def check_replacements(report: Report, pair: Pair, table: Table) -> None:
     """D: present with a non-empty value; Z: present (empty or dummy). Only where the enclosing items are
     kept and no enclosing sequence's own action replaces them (a D sequence may become one dummy item,
@@ -141,6 +166,8 @@ def check_replacements(report: Report, pair: Pair, table: Table) -> None:
         if not paths.parent_exists(pair.out_ds, path):
             continue
         out = paths.lookup(pair.out_ds, path)
+        if out is None and condition_failed(pair, path, elem.tag):
+            continue
         if out is None:
             report.add("replacement-missing", pair.rel, paths.describe(path), f"{action} but removed")
         elif action == "D" and (out.value is None or out.value == "" or (out.VR == "SQ" and len(out.value) == 0)):

@@ -72,6 +72,37 @@ import Testing
         #expect(try Self.tree(out) == ["series", "series/2", "series/2/b.dcm", "series/a.dcm"])
     }
 
+    /// Several inputs keep their paths below the folder they share, so equal names in two folders (the
+    /// usual `IM0001` of every series) never overwrite each other: one patient's files all come out, and
+    /// the same file given twice is refused rather than written over itself.
+    @Test func equalNamesFromSeveralInputsNeverShareAnOutput() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("deidentify-names-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let input = root.appendingPathComponent("in")
+        for (index, series) in ["s1", "s2", "s3/a", "s4/a"].enumerated() {
+            let folder = input.appendingPathComponent(series)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try Data(Self.instance(patientID: "MRN-5", name: "Doe^Five", uid: "1.2.826.0.1.3680043.9.9.\(20 + index)"))
+                .write(to: folder.appendingPathComponent("IM0001"))
+        }
+        let out = root.appendingPathComponent("out")
+        let runner = DeidentifyRun(
+            deidentifier: Deidentifier(pseudonymiser: Pseudonymiser(key: Self.key)), centre: "C01",
+            outputFolder: out.path, chunkSize: 16 * 1024)
+        let paths = [
+            "s1/IM0001", "s2/IM0001", "s3", "s4", "s1/IM0001",
+        ].map { input.appendingPathComponent($0).path }
+
+        let summary = try runner.run(inputs: paths)
+        #expect(summary.written == 4)
+        #expect(summary.refusals.map(\.path) == ["s1/IM0001"])
+        #expect(try Self.tree(out) == ["s1", "s1/IM0001", "s2", "s2/IM0001", "s3", "s3/a", "s3/a/IM0001", "s4", "s4/a", "s4/a/IM0001"])
+        let uids = try ["s1/IM0001", "s2/IM0001", "s3/a/IM0001", "s4/a/IM0001"].map {
+            try DICOMFile(bytes: [UInt8](Data(contentsOf: out.appendingPathComponent($0)))).dataSet[.sopInstanceUID]?.string()
+        }
+        #expect(Set(uids).count == 4)
+    }
+
     /// A file refused after part of its output was written (truncated in its pixel data) leaves nothing
     /// under its name and no temporary; the file beside it is written whole.
     @Test func fileRefusedMidStreamLeavesNoPartialFileUnderItsName() throws {

@@ -72,13 +72,15 @@ struct DeidentifyRun {
         let skipped = outputFolder.flatMap(InputWalk.Identity.init(path:))
         var pending = Pending()
         var buffer = [UInt8](repeating: 0, count: chunkSize)
-        for input in inputs {
-            for file in InputWalk.files(under: input, skipping: skipped) {
-                deidentify(file, batch: batch, buffer: &buffer, pending: &pending, into: &summary)
-                if pending.relativePaths.count >= batchFileLimit || pending.bytes >= batchByteLimit {
-                    commit(batch, pending: &pending, into: &summary)
-                }
+        var duplicates: [InputWalk.File] = []
+        for file in InputWalk.files(of: inputs, skipping: skipped, duplicates: &duplicates) {
+            deidentify(file, batch: batch, buffer: &buffer, pending: &pending, into: &summary)
+            if pending.relativePaths.count >= batchFileLimit || pending.bytes >= batchByteLimit {
+                commit(batch, pending: &pending, into: &summary)
             }
+        }
+        for file in duplicates {
+            summary.refusals.append(Refusal(path: file.relative, reason: "another input has the same output path"))
         }
         commit(batch, pending: &pending, into: &summary)
         let elapsed = ContinuousClock.now - start

@@ -29,17 +29,59 @@ enum InputWalk {
         }
     }
 
-    /// The files of one input, sorted by their relative path. A missing or unreadable input is returned as
-    /// is, so that opening it reports the refusal.
-    static func files(under input: String, skipping skipped: Identity?) -> [File] {
-        var status = stat()
-        guard stat(input, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
-            return [File(path: input, relative: lastComponent(of: input))]
-        }
+    /// The files of every input, each with the path to keep below the output folder, sorted by it.
+    ///
+    /// One folder keeps its own tree (`in/a/b.dcm` → `out/a/b.dcm`) and one file its name. With several
+    /// inputs, each keeps its path below the folder the inputs share (`x/s1/1.dcm x/s2/1.dcm` → `out/s1/1.dcm`,
+    /// `out/s2/1.dcm`), so that two inputs never write one output file and files of one patient are never
+    /// overwritten by another's. `duplicates` receives the files whose output path another file already
+    /// has (the same file given twice, or reached through a link).
+    static func files(of inputs: [String], skipping skipped: Identity?, duplicates: inout [File]) -> [File] {
+        let prefixes = outputPrefixes(of: inputs)
         var found: [File] = []
-        collect(folder: input, relative: "", skipping: skipped, into: &found)
+        for (input, prefix) in zip(inputs, prefixes) {
+            var status = stat()
+            if stat(input, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
+                collect(folder: input, relative: prefix, skipping: skipped, into: &found)
+            } else {
+                // A missing or unreadable input is kept as is, so that opening it reports the refusal.
+                found.append(File(path: input, relative: prefix.isEmpty ? lastComponent(of: input) : prefix))
+            }
+        }
         found.sort { $0.relative.utf8.lexicographicallyPrecedes($1.relative.utf8) }
-        return found
+        var seen = Set<String>()
+        var unique: [File] = []
+        for file in found {
+            if seen.insert(file.relative).inserted { unique.append(file) } else { duplicates.append(file) }
+        }
+        return unique
+    }
+
+    /// Each input's path below the folder all inputs share, `""` for a single folder (its tree goes to the
+    /// output folder itself).
+    static func outputPrefixes(of inputs: [String]) -> [String] {
+        let components = inputs.map { input -> [Substring] in
+            let absolute = input.hasPrefix("/") ? input : currentFolder() + "/" + input
+            var parts: [Substring] = []
+            for part in absolute.split(separator: "/") where part != "." {
+                if part == "..", !parts.isEmpty { parts.removeLast() } else if part != ".." { parts.append(part) }
+            }
+            return parts
+        }
+        guard components.count > 1 else { return inputs.map { _ in "" } }
+        // The longest shared folder: no input is cut to nothing (a file keeps at least its name).
+        var shared = components.map { $0.count - 1 }.min() ?? 0
+        for index in 0..<shared where components.contains(where: { $0[index] != components[0][index] }) {
+            shared = index
+            break
+        }
+        return components.map { $0.dropFirst(shared).joined(separator: "/") }
+    }
+
+    private static func currentFolder() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return "" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     private static func collect(

@@ -1,5 +1,6 @@
 import DICOM
 import Foundation
+import TestSupport
 
 /// Real files and external tools the DICOM tests use when the machine has them.
 enum Fixtures {
@@ -12,8 +13,9 @@ enum Fixtures {
 
     /// pydicom's bundled test files, or `nil` when pydicom is not importable.
     static let pydicomTestFiles: [URL]? = {
-        let result = run("/usr/bin/env", ["python3", "-c", "import pydicom,os;print(os.path.dirname(pydicom.__file__))"])
-        guard result.status == 0 else { return nil }
+        guard let result = try? ToolRun.runBlocking("python3", ["-c", "import pydicom,os;print(os.path.dirname(pydicom.__file__))"]),
+            result.status == 0
+        else { return nil }
         let folder = URL(fileURLWithPath: result.output.trimmingCharacters(in: .whitespacesAndNewlines))
             .appendingPathComponent("data/test_files")
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return nil }
@@ -41,30 +43,7 @@ enum Fixtures {
     }()
 
     /// Whether an executable is on the PATH.
-    static func hasTool(_ name: String) -> Bool {
-        run("/bin/sh", ["-c", "command -v \(name)"]).status == 0
-    }
-
-    /// Runs a process to completion and returns its status, standard output and standard error.
-    static func run(_ executable: String, _ arguments: [String]) -> (status: Int32, output: String, errors: String) {
-        let errorURL = FileManager.default.temporaryDirectory.appendingPathComponent("stderr-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: errorURL) }
-        guard FileManager.default.createFile(atPath: errorURL.path, contents: nil),
-            let errorHandle = try? FileHandle(forWritingTo: errorURL)
-        else { return (-1, "", "cannot create a temporary file") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = errorHandle
-        do { try process.run() } catch { return (-1, "", "\(error)") }
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try? errorHandle.close()
-        let errors = (try? String(contentsOf: errorURL, encoding: .utf8)) ?? ""
-        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), errors)
-    }
+    static func hasTool(_ name: String) -> Bool { ToolRun.hasTool(name) }
 
     /// A fresh temporary folder.
     static func makeTemporaryFolder() throws -> URL {

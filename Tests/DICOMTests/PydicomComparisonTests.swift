@@ -1,5 +1,6 @@
 @testable import DICOM
 import Foundation
+import TestSupport
 import Testing
 
 /// Our reader against pydicom and dcmtk over pydicom's bundled test files (run when pydicom is installed;
@@ -8,7 +9,7 @@ import Testing
 struct PydicomComparisonTests {
     /// `test_files` is the set the issue names; `charset_files` adds pydicom's character set samples.
     @Test(.timeLimit(.minutes(3)), arguments: ["test_files", "charset_files"])
-    func readsEveryFileAsPydicomDoesOrRefusesWherePydicomDoes(folderName: String) throws {
+    func readsEveryFileAsPydicomDoesOrRefusesWherePydicomDoes(folderName: String) async throws {
         let folder = try Fixtures.makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let testFiles = try #require(Fixtures.pydicomTestFiles)
@@ -27,7 +28,7 @@ struct PydicomComparisonTests {
             }
         }
         let script = Fixtures.repositoryRoot.appendingPathComponent("scripts/dicom-compare.py").path
-        let result = Fixtures.run("/usr/bin/env", ["python3", script, "--ours", folder.path, "--files", source.path])
+        let result = try await ToolRun.run("python3", [script, "--ours", folder.path, "--files", source.path])
         #expect(result.status == 0, "\(result.output)\(result.errors)")
         #expect(result.output.contains("0 file(s) failed"))
         #expect(result.output.contains(": ok: same elements"))
@@ -52,22 +53,22 @@ struct PydicomComparisonTests {
     }
 
     @Test(.enabled(if: Fixtures.hasTool("dcmdump"), "dcmdump is not installed"), .timeLimit(.minutes(3)))
-    func dcmdumpAndPydicomReadWhatWeWriteWithoutWarnings() throws {
+    func dcmdumpAndPydicomReadWhatWeWriteWithoutWarnings() async throws {
         let folder = try Fixtures.makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let source = try #require(Fixtures.pydicomTestFiles?.first).deletingLastPathComponent()
         for readable in Fixtures.readableFiles {
             let path = folder.appendingPathComponent(readable.name).path
             try Data(try readable.file.serialized()).write(to: URL(fileURLWithPath: path))
-            let result = Fixtures.run("/usr/bin/env", ["dcmdump", path])
+            let result = try await ToolRun.run("dcmdump", [path])
             // Only messages the original does not cause count (e.g. a forbidden group 0001 the source has).
-            let original = Fixtures.run("/usr/bin/env", ["dcmdump", source.appendingPathComponent(readable.name).path])
+            let original = try await ToolRun.run("dcmdump", [source.appendingPathComponent(readable.name).path])
             let known = Set(original.errors.split(separator: "\n"))
             let new = result.errors.split(separator: "\n").filter { !known.contains($0) }
             #expect(result.status == 0 && new.isEmpty, "dcmdump on \(readable.name): \(new)")
         }
         let script = Fixtures.repositoryRoot.appendingPathComponent("scripts/dicom-compare.py").path
-        let result = Fixtures.run("/usr/bin/env", ["python3", script, "--check-written", folder.path])
+        let result = try await ToolRun.run("python3", [script, "--check-written", folder.path])
         #expect(result.status == 0, "\(result.output)\(result.errors)")
     }
 }

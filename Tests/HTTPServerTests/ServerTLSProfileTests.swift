@@ -19,21 +19,11 @@ struct ServerTLSProfileTests {
 
     /// One `openssl s_client` handshake offering only what the arguments say; the client's security
     /// level is lowered so that it can offer what the server must refuse.
-    static func handshake(port: Int, _ arguments: [String], input: String = "") throws -> Handshake {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl", "s_client", "-connect", "127.0.0.1:\(port)", "-servername", "localhost"]
-            + arguments
-        let output = Pipe()
-        let inputPipe = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = inputPipe
-        try process.run()
-        inputPipe.fileHandleForWriting.write(Data(input.utf8))
-        try inputPipe.fileHandleForWriting.close()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+    static func handshake(port: Int, _ arguments: [String], input: String = "") async throws -> Handshake {
+        let run = try await ToolRun.run(
+            "openssl", ["s_client", "-connect", "127.0.0.1:\(port)", "-servername", "localhost"] + arguments,
+            input: Data(input.utf8), mergingErrors: true)
+        let text = run.output
         var handshake = Handshake(output: text)
         for line in text.split(separator: "\n") {
             // "New, TLSv1.2, Cipher is ECDHE-RSA-AES128-GCM-SHA256"; "New, (NONE), Cipher is (NONE)" on failure.
@@ -59,12 +49,12 @@ struct ServerTLSProfileTests {
     enum KeyType: String, CaseIterable { case rsa, ecdsa }
 
     /// A self-signed certificate of `type` in a fresh temporary folder.
-    static func makeCredentials(_ type: KeyType) throws -> ServerTLSTests.Credentials {
+    static func makeCredentials(_ type: KeyType) async throws -> ServerTLSTests.Credentials {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let credentials = ServerTLSTests.Credentials(folder: folder)
         let key = type == .rsa ? ["rsa:2048"] : ["ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"]
-        let result = try ServerTLSTests.run(
+        let result = try await ServerTLSTests.run(
             "openssl",
             ["req", "-x509", "-newkey"] + key + ["-nodes", "-keyout", credentials.key, "-out", credentials.certificate,
              "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1"])
@@ -73,13 +63,13 @@ struct ServerTLSProfileTests {
     }
 
     static func withTLSServer(
-        _ type: KeyType, profile: HTTPServer.TLSProfile = .intermediate, _ body: @Sendable (Int) throws -> Void
+        _ type: KeyType, profile: HTTPServer.TLSProfile = .intermediate, _ body: @Sendable (Int) async throws -> Void
     ) async throws {
-        let credentials = try makeCredentials(type)
+        let credentials = try await makeCredentials(type)
         defer { try? FileManager.default.removeItem(at: credentials.folder) }
         try await withRunningServer(router: ServerTLSTests.makeRouter(), configure: {
             $0.tls = .init(certificatePath: credentials.certificate, privateKeyPath: credentials.key, profile: profile)
-        }) { server in try body(server.boundPort) }
+        }) { server in try await body(server.boundPort) }
     }
 
     /// TLS 1.2 suites by key type: the intermediate profile's ECDHE + AEAD ones, and suites OpenSSL offers
@@ -109,19 +99,19 @@ struct ServerTLSProfileTests {
     func intermediateOffersExactlyMozillasSuitesGroupsAndProtocols(type: KeyType) async throws {
         try await Self.withTLSServer(type) { port in
             for cipher in Self.allowedTLS12[type]! {
-                let result = try Self.handshake(port: port, Self.tls12(cipher))
+                let result = try await Self.handshake(port: port, Self.tls12(cipher))
                 #expect(result.version == "TLSv1.2" && result.cipher == cipher, "\(cipher) must be accepted")
                 #expect(result.output.contains("Compression: NONE"), "\(cipher)")
             }
             for cipher in Self.refusedTLS12[type]! {
-                #expect(try !Self.handshake(port: port, Self.tls12(cipher)).isEstablished, "\(cipher) must be refused")
+                #expect(try await !Self.handshake(port: port, Self.tls12(cipher)).isEstablished, "\(cipher) must be refused")
             }
             for suite in Self.allowedTLS13 {
-                let result = try Self.handshake(port: port, Self.tls13(suite))
+                let result = try await Self.handshake(port: port, Self.tls13(suite))
                 #expect(result.version == "TLSv1.3" && result.cipher == suite, "\(suite) must be accepted")
             }
             for suite in Self.refusedTLS13 {
-                #expect(try !Self.handshake(port: port, Self.tls13(suite)).isEstablished, "\(suite) must be refused")
+                #expect(try await !Self.handshake(port: port, Self.tls13(suite)).isEstablished, "\(suite) must be refused")
             }
             let anyTLS12 = Self.allowedTLS12[type]![0]
             for (group, reported) in Self.allowedGroups {
@@ -129,20 +119,20 @@ struct ServerTLSProfileTests {
                 // so a client must list P-256 for the P-256 certificate; it prefers the first group listed.
                 let tls12Groups = type == .ecdsa && group != "P-256" ? "\(group):P-256" : group
                 for arguments in [Self.tls13(groups: group), Self.tls12(anyTLS12, groups: tls12Groups)] {
-                    let result = try Self.handshake(port: port, arguments)
+                    let result = try await Self.handshake(port: port, arguments)
                     #expect(result.group?.contains(reported) == true, "\(group) must be accepted: \(arguments)")
                 }
             }
             for group in Self.refusedGroups {
-                #expect(try !Self.handshake(port: port, Self.tls13(groups: group)).isEstablished, "\(group) must be refused")
+                #expect(try await !Self.handshake(port: port, Self.tls13(groups: group)).isEstablished, "\(group) must be refused")
                 if type == .rsa {
                     #expect(
-                        try !Self.handshake(port: port, Self.tls12(anyTLS12, groups: group)).isEstablished,
+                        try await !Self.handshake(port: port, Self.tls12(anyTLS12, groups: group)).isEstablished,
                         "\(group) must be refused in TLS 1.2")
                 }
             }
             for old in ["-tls1", "-tls1_1"] {
-                let result = try Self.handshake(port: port, [old, "-cipher", "ALL:@SECLEVEL=0"])
+                let result = try await Self.handshake(port: port, [old, "-cipher", "ALL:@SECLEVEL=0"])
                 #expect(!result.isEstablished, "\(old) must be refused")
             }
         }
@@ -153,7 +143,7 @@ struct ServerTLSProfileTests {
         try await Self.withTLSServer(.rsa) { port in
             let suites = ["ECDHE-RSA-CHACHA20-POLY1305", "ECDHE-RSA-AES128-GCM-SHA256"]
             for order in [suites, suites.reversed()] {
-                let result = try Self.handshake(port: port, Self.tls12(order.joined(separator: ":")))
+                let result = try await Self.handshake(port: port, Self.tls12(order.joined(separator: ":")))
                 #expect(result.cipher == order[0])
             }
         }
@@ -162,7 +152,7 @@ struct ServerTLSProfileTests {
     /// Renegotiation is refused (a client-initiated one is a denial-of-service lever).
     @Test func refusesRenegotiation() async throws {
         try await Self.withTLSServer(.rsa) { port in
-            let result = try Self.handshake(
+            let result = try await Self.handshake(
                 port: port, Self.tls12("ECDHE-RSA-AES128-GCM-SHA256"),
                 input: "R\nGET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
             #expect(result.isEstablished)
@@ -182,7 +172,7 @@ struct ServerTLSProfileTests {
                 ("GET /hello HTTP/1.1\r\nHost: a b\r\n\r\n", "HTTP/1.1 400 Bad Request"),
             ]
             for (request, statusLine) in requests {
-                let result = try ServerTLSTests.run(
+                let result = try await ServerTLSTests.run(
                     "openssl", ["s_client", "-connect", "127.0.0.1:\(port)", "-quiet"], input: Data(request.utf8))
                 #expect(result.output.hasPrefix(statusLine), "\(request)")
                 let lines = result.output.components(separatedBy: "\r\n").filter {
@@ -194,7 +184,7 @@ struct ServerTLSProfileTests {
     }
 
     @Test func strictTransportSecurityIsConfigurable() async throws {
-        let credentials = try Self.makeCredentials(.ecdsa)
+        let credentials = try await Self.makeCredentials(.ecdsa)
         defer { try? FileManager.default.removeItem(at: credentials.folder) }
         for (maxAge, expected) in [(Duration.seconds(300), "Strict-Transport-Security: max-age=300"), (nil, nil)] {
             try await withRunningServer(router: ServerTLSTests.makeRouter(), configure: {
@@ -202,7 +192,7 @@ struct ServerTLSProfileTests {
                     certificatePath: credentials.certificate, privateKeyPath: credentials.key,
                     strictTransportSecurityMaxAge: maxAge)
             }) { server in
-                let result = try ServerTLSTests.run(
+                let result = try await ServerTLSTests.run(
                     "curl", ["-sk", "--http1.1", "-D", "-", "-o", "/dev/null", "https://127.0.0.1:\(server.boundPort)/hello"])
                 let lines = result.output.components(separatedBy: "\r\n").filter {
                     $0.lowercased().hasPrefix("strict-transport-security:")
@@ -231,18 +221,18 @@ struct ServerTLSProfileTests {
     func modernOffersTLS13Only(type: KeyType) async throws {
         try await Self.withTLSServer(type, profile: .modern) { port in
             for cipher in Self.allowedTLS12[type]! {
-                #expect(try !Self.handshake(port: port, Self.tls12(cipher)).isEstablished, "\(cipher) must be refused")
+                #expect(try await !Self.handshake(port: port, Self.tls12(cipher)).isEstablished, "\(cipher) must be refused")
             }
             for suite in Self.allowedTLS13 {
-                let result = try Self.handshake(port: port, Self.tls13(suite))
+                let result = try await Self.handshake(port: port, Self.tls13(suite))
                 #expect(result.version == "TLSv1.3" && result.cipher == suite, "\(suite) must be accepted")
             }
             for (group, reported) in Self.allowedGroups {
-                let result = try Self.handshake(port: port, Self.tls13(groups: group))
+                let result = try await Self.handshake(port: port, Self.tls13(groups: group))
                 #expect(result.group?.contains(reported) == true, "\(group) must be accepted")
             }
             for group in Self.refusedGroups {
-                #expect(try !Self.handshake(port: port, Self.tls13(groups: group)).isEstablished, "\(group) must be refused")
+                #expect(try await !Self.handshake(port: port, Self.tls13(groups: group)).isEstablished, "\(group) must be refused")
             }
         }
     }

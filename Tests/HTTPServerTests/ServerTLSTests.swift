@@ -12,11 +12,11 @@ struct ServerTLSTests {
         var certificate: String { folder.appendingPathComponent("cert.pem").path }
         var key: String { folder.appendingPathComponent("key.pem").path }
 
-        static func make() throws -> Credentials {
+        static func make() async throws -> Credentials {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let credentials = Credentials(folder: folder)
-            let result = try run(
+            let result = try await ServerTLSTests.run(
                 "openssl",
                 ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                  "-keyout", credentials.key, "-out", credentials.certificate, "-days", "1",
@@ -26,21 +26,10 @@ struct ServerTLSTests {
         }
     }
 
-    static func run(_ tool: String, _ arguments: [String], input: Data? = nil) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        let output = Pipe()
-        let inputPipe = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = inputPipe
-        try process.run()
-        if let input { inputPipe.fileHandleForWriting.write(input) }
-        try inputPipe.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    /// Runs a client tool to completion; its standard output (standard error is dropped).
+    static func run(_ tool: String, _ arguments: [String], input: Data? = nil) async throws -> (status: Int32, output: String) {
+        let run = try await ToolRun.run(tool, arguments, input: input ?? Data())
+        return (run.status, run.output)
     }
 
     static func makeRouter() -> Router {
@@ -61,7 +50,7 @@ struct ServerTLSTests {
     }
 
     @Test func servesCurlOverTLSWithStreamingBothWays() async throws {
-        let credentials = try Credentials.make()
+        let credentials = try await Credentials.make()
         defer { try? FileManager.default.removeItem(at: credentials.folder) }
         let payload = credentials.folder.appendingPathComponent("payload").path
         let content = Data((0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 * 7) })
@@ -70,31 +59,31 @@ struct ServerTLSTests {
             $0.tls = .init(certificatePath: credentials.certificate, privateKeyPath: credentials.key)
         }) { server in
             let base = "https://127.0.0.1:\(server.boundPort)"
-            let hello = try Self.run("curl", ["-sk", "--http1.1", "\(base)/hello"])
+            let hello = try await Self.run("curl", ["-sk", "--http1.1", "\(base)/hello"])
             #expect(hello.output == "hello over tls")
-            let upload = try Self.run("curl", ["-sk", "--http1.1", "--data-binary", "@\(payload)", "\(base)/count"])
+            let upload = try await Self.run("curl", ["-sk", "--http1.1", "--data-binary", "@\(payload)", "\(base)/count"])
             #expect(upload.output == "3000000")
             let copy = credentials.folder.appendingPathComponent("copy").path
-            let download = try Self.run("curl", ["-sk", "--http1.1", "-o", copy, "\(base)/file?path=\(payload)"])
+            let download = try await Self.run("curl", ["-sk", "--http1.1", "-o", copy, "\(base)/file?path=\(payload)"])
             #expect(download.status == 0)
             #expect(FileManager.default.contents(atPath: copy) == content)
         }
     }
 
     @Test func negotiatesALPNAndRefusesOldProtocols() async throws {
-        let credentials = try Credentials.make()
+        let credentials = try await Credentials.make()
         defer { try? FileManager.default.removeItem(at: credentials.folder) }
         try await withRunningServer(router: Self.makeRouter(), configure: {
             $0.tls = .init(certificatePath: credentials.certificate, privateKeyPath: credentials.key)
         }) { server in
             let address = "127.0.0.1:\(server.boundPort)"
             let request = Data("GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n".utf8)
-            let modern = try Self.run(
+            let modern = try await Self.run(
                 "openssl", ["s_client", "-connect", address, "-alpn", "h2,http/1.1", "-tls1_2", "-ign_eof"],
                 input: request)
             #expect(modern.output.contains("ALPN protocol: http/1.1"))
             #expect(modern.output.contains("hello over tls"))
-            let old = try Self.run("openssl", ["s_client", "-connect", address, "-tls1_1"], input: Data())
+            let old = try await Self.run("openssl", ["s_client", "-connect", address, "-tls1_1"], input: Data())
             #expect(!old.output.contains("hello over tls"))
             #expect(old.status != 0)
         }

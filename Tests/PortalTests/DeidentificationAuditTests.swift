@@ -11,18 +11,18 @@ import Testing
 /// `.build/deid-audit/`.
 @Suite(.serialized, .enabled(if: AuditRun.toolsAvailable)) struct DeidentificationAuditTests {
     @Test(.timeLimit(.minutes(10)))
-    func corpusAndPydicomTestFilesPassTheIndependentChecker() throws {
+    func corpusAndPydicomTestFilesPassTheIndependentChecker() async throws {
         let folder = try TemporaryDirectory.make(prefix: "portal-deid-audit-")
         defer { folder.remove() }
         let key = try AuditRun.writeKey(in: folder)
         let corpus = folder.appending("corpus")
-        let made = try AuditRun.python(["scripts/deid-corpus/make-corpus.py", corpus.path, "--seed", "20240417"])
+        let made = try await AuditRun.python(["scripts/deid-corpus/make-corpus.py", corpus.path, "--seed", "20240417"])
         try #require(made.status == 0, "make-corpus.py failed:\n\(made.standardError)")
 
         let out = folder.appending("out")
-        let run = try AuditRun.deidentify(key: key, out: out, inputs: [corpus.appendingPathComponent("dicom").path])
+        let run = try await AuditRun.deidentify(key: key, out: out, inputs: [corpus.appendingPathComponent("dicom").path])
         #expect(run.status == 0, "portal refused corpus files:\n\(run.standardError)")
-        let check = try AuditRun.check([
+        let check = try await AuditRun.check([
             "--input", corpus.appendingPathComponent("dicom").path, "--output", out.path,
             "--report", AuditRun.keptReport("corpus.json").path,
         ])
@@ -31,8 +31,8 @@ import Testing
         let pydicomOut = folder.appending("pydicom-out")
         let pydicomFiles = try #require(AuditRun.pydicomTestFiles)
         // Exit status 1 is expected: the folder holds files that are not DICOM, which are refused.
-        _ = try AuditRun.deidentify(key: key, out: pydicomOut, inputs: [pydicomFiles])
-        let pydicomCheck = try AuditRun.check([
+        _ = try await AuditRun.deidentify(key: key, out: pydicomOut, inputs: [pydicomFiles])
+        let pydicomCheck = try await AuditRun.check([
             "--pydicom-files", "--input", pydicomFiles, "--output", pydicomOut.path,
             "--report", AuditRun.keptReport("pydicom.json").path,
         ])
@@ -43,30 +43,30 @@ import Testing
     /// images they reference second) must give the same pseudonyms and UIDs as one run over all of it;
     /// and the checker must catch defects planted in a copy of the output (selftest.py).
     @Test(.timeLimit(.minutes(10)))
-    func runsSplitAndReorderedAgreeWithOneRunAndTheCheckerCatchesPlantedDefects() throws {
+    func runsSplitAndReorderedAgreeWithOneRunAndTheCheckerCatchesPlantedDefects() async throws {
         let folder = try TemporaryDirectory.make(prefix: "portal-deid-audit-")
         defer { folder.remove() }
         let key = try AuditRun.writeKey(in: folder)
         let corpus = folder.appending("corpus")
-        let made = try AuditRun.python(["scripts/deid-corpus/make-corpus.py", corpus.path, "--seed", "7", "--split"])
+        let made = try await AuditRun.python(["scripts/deid-corpus/make-corpus.py", corpus.path, "--seed", "7", "--split"])
         try #require(made.status == 0, "make-corpus.py failed:\n\(made.standardError)")
 
         let whole = folder.appending("whole")
-        _ = try AuditRun.deidentify(key: key, out: whole, inputs: [corpus.appendingPathComponent("dicom").path])
+        _ = try await AuditRun.deidentify(key: key, out: whole, inputs: [corpus.appendingPathComponent("dicom").path])
         let union = folder.appending("union")
         for part in ["split-1", "split-2"] {
-            let run = try AuditRun.deidentify(key: key, out: union, inputs: [corpus.appendingPathComponent(part).path])
+            let run = try await AuditRun.deidentify(key: key, out: union, inputs: [corpus.appendingPathComponent(part).path])
             #expect(run.status == 0, "portal refused files of \(part):\n\(run.standardError)")
         }
         let report = AuditRun.keptReport("split-runs.json")
-        _ = try AuditRun.check([
+        _ = try await AuditRun.check([
             "--input", corpus.appendingPathComponent("dicom").path, "--output", union.path,
             "--same-as", whole.path, "--report", report.path,
         ])
         let classes = try AuditRun.classes(in: report)
         let crossRun = ["run-inconsistent", "uid-split", "uid-merge", "dangling-reference", "pseudonym-split"]
         let wholeReport = AuditRun.keptReport("split-runs-whole.json")
-        _ = try AuditRun.check([
+        _ = try await AuditRun.check([
             "--input", corpus.appendingPathComponent("dicom").path, "--output", whole.path,
             "--report", wholeReport.path,
         ])
@@ -79,7 +79,7 @@ import Testing
 
         // The judge itself: one defect of each kind planted in a copy of the output must be caught, so
         // that a clean audit can never come from a checker that looks at nothing.
-        let selftest = try AuditRun.python([
+        let selftest = try await AuditRun.python([
             "scripts/deid-corpus/selftest.py", "--input", corpus.appendingPathComponent("dicom").path,
             "--output", whole.path,
         ])
@@ -112,10 +112,10 @@ struct AuditRun {
 
     /// pydicom's bundled test files, asked of python3 itself.
     static let pydicomTestFiles: String? = {
-        guard let run = try? python(["-c", "import pydicom, os; print(os.path.dirname(pydicom.__file__))"]),
+        guard let run = try? ToolRun.runBlocking("python3", ["-c", "import pydicom, os; print(os.path.dirname(pydicom.__file__))"]),
             run.status == 0
         else { return nil }
-        let folder = run.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) + "/data/test_files"
+        let folder = run.output.trimmingCharacters(in: .whitespacesAndNewlines) + "/data/test_files"
         return FileManager.default.fileExists(atPath: folder + "/CT_small.dcm") ? folder : nil
     }()
 
@@ -136,18 +136,18 @@ struct AuditRun {
         return folder.appendingPathComponent(name)
     }
 
-    static func deidentify(key: URL, out: URL, inputs: [String]) throws -> AuditRun {
-        try run(
+    static func deidentify(key: URL, out: URL, inputs: [String]) async throws -> AuditRun {
+        try await run(
             PortalProcess.executable,
             ["dicom", "deidentify", "--key-file", key.path, "--centre", "C01", "--out", out.path] + inputs)
     }
 
-    static func check(_ arguments: [String]) throws -> AuditRun {
-        try python(["scripts/deid-corpus/check.py", "--examples", "5"] + arguments)
+    static func check(_ arguments: [String]) async throws -> AuditRun {
+        try await python(["scripts/deid-corpus/check.py", "--examples", "5"] + arguments)
     }
 
-    static func python(_ arguments: [String]) throws -> AuditRun {
-        try run(URL(fileURLWithPath: "/usr/bin/env"), ["python3"] + arguments)
+    static func python(_ arguments: [String]) async throws -> AuditRun {
+        try await run(URL(fileURLWithPath: "/usr/bin/env"), ["python3"] + arguments)
     }
 
     /// Counts by finding class in a JSON report written by check.py.
@@ -158,29 +158,8 @@ struct AuditRun {
         return byClass.compactMapValues { $0["count"] as? Int }
     }
 
-    static func run(_ executable: URL, _ arguments: [String]) throws -> AuditRun {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("deid-audit-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let outURL = folder.appendingPathComponent("stdout")
-        let errURL = folder.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL)
-        let err = try FileHandle(forWritingTo: errURL)
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = packageRoot
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        return AuditRun(
-            status: process.terminationStatus,
-            standardOutput: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-            standardError: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    static func run(_ executable: URL, _ arguments: [String]) async throws -> AuditRun {
+        let run = try await ToolRun.run(executable.path, arguments, in: packageRoot)
+        return AuditRun(status: run.status, standardOutput: run.output, standardError: run.errors)
     }
 }

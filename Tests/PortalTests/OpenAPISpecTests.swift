@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 import HTTPServer
@@ -13,15 +14,15 @@ import HTTPServer
 /// (openapi-spec-validator, jsonschema Draft 2020-12) installed by `scripts/bootstrap --test`.
 @Suite struct OpenAPISpecTests {
     @Test(.timeLimit(.minutes(3)))
-    func specExamplesRolesAndWalkthroughValidate() throws {
-        let run = try CheckerRun.make(arguments: [])
+    func specExamplesRolesAndWalkthroughValidate() async throws {
+        let run = try await CheckerRun.run(arguments: [])
         #expect(run.status == 0, "scripts/check-openapi.py failed:\n\(run.standardError)\(run.standardOutput)")
         #expect(run.standardOutput.contains("check-openapi: ok"))
     }
 
     @Test(.timeLimit(.minutes(3)))
-    func routerServesExactlyTheUnplannedOperations() throws {
-        let run = try CheckerRun.make(arguments: ["--served"])
+    func routerServesExactlyTheUnplannedOperations() async throws {
+        let run = try await CheckerRun.run(arguments: ["--served"])
         try #require(run.status == 0, "scripts/check-openapi.py --served failed:\n\(run.standardError)")
         let served = Set(run.standardOutput.split(separator: "\n").map(String.init))
         let operations = PortalRoutes.operations(.init(openAPIDocument: [], readiness: { nil }))
@@ -63,34 +64,23 @@ struct CheckerRun {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// Runs the checker to completion. Output goes to temporary files rather than pipes, so a long report
-    /// can never fill a pipe buffer and stall the child.
+    /// Runs the checker to completion, off Swift's shared pool.
+    static func run(arguments: [String]) async throws -> CheckerRun {
+        CheckerRun(try await ToolRun.run("python3", ["scripts/check-openapi.py"] + arguments, in: packageRoot))
+    }
+
+    /// `run` for a static property (the checker's `--operations-json` answers at once).
     static func make(arguments: [String]) throws -> CheckerRun {
-        let folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("check-openapi-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let outURL = folder.appendingPathComponent("stdout")
-        let errURL = folder.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL)
-        let err = try FileHandle(forWritingTo: errURL)
+        CheckerRun(try ToolRun.runBlocking("python3", ["scripts/check-openapi.py"] + arguments, in: packageRoot))
+    }
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "scripts/check-openapi.py"] + arguments
-        process.currentDirectoryURL = packageRoot
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
+    init(_ run: ToolRun) {
+        self.init(status: run.status, standardOutput: run.output, standardError: run.errors)
+    }
 
-        return CheckerRun(
-            status: process.terminationStatus,
-            standardOutput: try String(contentsOf: outURL, encoding: .utf8),
-            standardError: try String(contentsOf: errURL, encoding: .utf8))
+    init(status: Int32, standardOutput: String, standardError: String) {
+        self.status = status
+        self.standardOutput = standardOutput
+        self.standardError = standardError
     }
 }

@@ -57,7 +57,7 @@ struct ServeEndToEndTests {
         let malformedID = try #require(problem?["requestId"] as? String)
         #expect(malformed.headers["X-Request-ID"] == malformedID)
 
-        try Self.runSchemathesis(base: base)
+        try await Self.runSchemathesis(base: base)
 
         let clusterFolder = try #require(Self.findPostmasterPID(under: data.url))
         #expect(FileManager.default.fileExists(atPath: clusterFolder.path))
@@ -76,7 +76,7 @@ struct ServeEndToEndTests {
 
     /// Schemathesis (an independent client) checks every served operation against openapi.yaml: status
     /// codes, headers, content types and bodies the spec declares, for generated valid and invalid requests.
-    static func runSchemathesis(base: String) throws {
+    static func runSchemathesis(base: String) async throws {
         let served = AccessMatrixTests.declared.filter(\.served).map(\.operationId)
         try #require(!served.isEmpty)
         // Schemathesis parses an application/yaml body into an object before checking it against the
@@ -86,19 +86,12 @@ struct ServeEndToEndTests {
             (["getOpenAPIDocument"], ["--exclude-checks", "response_schema_conformance"]),
         ]
         for run in runs {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments =
-                ["st", "run", "openapi.yaml", "--url", base, "--checks", "all", "--max-examples", "30"]
-                + run.operations.flatMap { ["--include-operation-id", $0] } + run.extra
-            process.currentDirectoryURL = root
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "schemathesis found problems:\n\(text)")
+            let result = try await ToolRun.run(
+                "st",
+                ["run", "openapi.yaml", "--url", base, "--checks", "all", "--max-examples", "30"]
+                    + run.operations.flatMap { ["--include-operation-id", $0] } + run.extra,
+                in: root, mergingErrors: true)
+            #expect(result.status == 0, "schemathesis found problems:\n\(result.output)")
         }
     }
 

@@ -4,10 +4,12 @@ import Foundation
 
 /// `portal dicom deidentify --key-file F --centre C --out DIR INPUT…`: de-identifies DICOM files and
 /// folders with the same profile and keys as the server (PS3.15 Table E.1-1, Basic Profile with Retain
-/// Longitudinal Modified Dates, Retain Patient Characteristics and Clean Descriptors).
+/// Longitudinal Temporal Information with Modified Dates, Retain Patient Characteristics, Clean
+/// Descriptors, Clean Structured Content and Clean Graphics; README, "De-identification").
 ///
 /// Folders are searched recursively (names starting with a dot skipped) and their relative paths kept
-/// under `--out`. Each file streams through in bounded memory into a temporary name; the outputs are made
+/// under `--out`; with several inputs each keeps its path below the folder they share, so equal names
+/// never meet. Each file streams through in bounded memory into a temporary name; the outputs are made
 /// durable in batches (one sync per batch, see `DeidentifyRun`) and only then renamed into place, so a
 /// refused file, or a run killed at any moment, leaves no partial file under a final name. A summary is
 /// printed; the exit status is 1 if any file was refused, each refusal
@@ -40,6 +42,9 @@ struct DeidentifyCommand: AsyncParsableCommand {
     @Flag(help: "Keep device identity (serial numbers, station names): Retain Device Identity Option.")
     var retainDeviceIdentity = false
 
+    @Flag(help: "Remove descriptions (Study Description, Protocol Name…) instead of keeping them cleaned of identifying parts.")
+    var removeDescriptors = false
+
     @Option(help: "Bytes read per chunk.")
     var chunkSize = 1 << 20
 
@@ -57,6 +62,7 @@ struct DeidentifyCommand: AsyncParsableCommand {
         let key = try loadKey(environment: ProcessInfo.processInfo.environment)
         var configuration = Deidentifier.Configuration()
         if retainDeviceIdentity { configuration.options.insert(.retainDeviceIdentity) }
+        if removeDescriptors { configuration.descriptors = .removed }
         let deidentifier = Deidentifier(pseudonymiser: Pseudonymiser(key: key), configuration: configuration)
         let runner = DeidentifyRun(deidentifier: deidentifier, centre: centre, outputFolder: dryRun ? nil : out, chunkSize: chunkSize)
         let summary = try runner.run(inputs: inputs)

@@ -36,29 +36,7 @@ struct DateShifter: Sendable {
     ///   then moves by `days` plus the carry); `nil` for a date on its own, which moves by `wholeDays`.
     func shiftedDA(_ text: String, carry: Int? = nil) -> String? {
         let offset = carry.map { days + $0 } ?? wholeDays
-        var values: [String] = []
-        for value in text.split(separator: "\\", omittingEmptySubsequences: false) {
-            let trimmed = value.filter { $0 != " " && $0 != "\0" }
-            if trimmed.isEmpty {
-                values.append("")
-                continue
-            }
-            let parts = trimmed.split(separator: "-", omittingEmptySubsequences: false)
-            guard parts.count <= 2 else { return nil }
-            var shiftedParts: [String] = []
-            for part in parts {
-                if part.isEmpty && parts.count == 2 {
-                    shiftedParts.append("")
-                    continue
-                }
-                guard let shifted = shiftedDate(String(part.filter { $0 != "." }), by: offset) else {
-                    return nil
-                }
-                shiftedParts.append(shifted)
-            }
-            values.append(shiftedParts.joined(separator: "-"))
-        }
-        return values.joined(separator: "\\")
+        return Self.mappingValues(text) { shiftedDate(String($0.filter { $0 != "." }), by: offset) }
     }
 
     /// The common case on value bytes: one `YYYYMMDD` date, possibly padded; `nil` for anything else
@@ -79,30 +57,36 @@ struct DateShifter: Sendable {
     /// value); `nil` if any value is not a valid time. Every value is written `HHMMSS` with its fraction
     /// kept; the ACR-NEMA form `HH:MM:SS` is read too.
     func shiftedTM(_ text: String) -> (text: String, carry: Int)? {
-        var values: [String] = []
         var carry: Int?
+        let shifted = Self.mappingValues(text) { part -> String? in
+            guard let time = Self.timeOfDay(part) else { return nil }
+            let moved = time.seconds + seconds
+            if carry == nil { carry = moved / Self.secondsPerDay }
+            return Self.timeText(moved % Self.secondsPerDay) + time.fraction
+        }
+        return shifted.map { ($0, carry ?? 0) }
+    }
+
+    /// Each value of a multi-valued DA or TM (backslash-separated), and each end of a range `A-B` (either
+    /// end may be empty, PS3.4 C.2.2.2.5), mapped by `transform`, blanks dropped; `nil` if any part fails.
+    static func mappingValues(_ text: String, _ transform: (Substring) -> String?) -> String? {
+        var values: [String] = []
         for value in text.split(separator: "\\", omittingEmptySubsequences: false) {
             let trimmed = value.filter { $0 != " " && $0 != "\0" }
-            if trimmed.isEmpty {
-                values.append("")
-                continue
-            }
             let parts = trimmed.split(separator: "-", omittingEmptySubsequences: false)
             guard parts.count <= 2 else { return nil }
-            var shiftedParts: [String] = []
+            var mapped: [String] = []
             for part in parts {
-                if part.isEmpty && parts.count == 2 {
-                    shiftedParts.append("")
+                if part.isEmpty && (parts.count == 2 || trimmed.isEmpty) {
+                    mapped.append("")
                     continue
                 }
-                guard let time = Self.timeOfDay(Substring(part)) else { return nil }
-                let moved = time.seconds + seconds
-                if carry == nil { carry = moved / Self.secondsPerDay }
-                shiftedParts.append(Self.timeText(moved % Self.secondsPerDay) + time.fraction)
+                guard let result = transform(part) else { return nil }
+                mapped.append(result)
             }
-            values.append(shiftedParts.joined(separator: "-"))
+            values.append(mapped.joined(separator: "-"))
         }
-        return (values.joined(separator: "\\"), carry ?? 0)
+        return values.joined(separator: "\\")
     }
 
     // MARK: DT

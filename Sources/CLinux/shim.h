@@ -1,7 +1,7 @@
 #ifndef PORTAL_CLINUX_SHIM_H
 #define PORTAL_CLINUX_SHIM_H
 // Linux calls the Glibc Swift module does not export: epoll(7), eventfd(2), accept4(2), pthread_setname_np(3),
-// syncfs(2), sync_file_range(2).
+// syncfs(2), sync_file_range(2), copy_file_range(2).
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -12,6 +12,9 @@ extern unsigned long pthread_self(void);
 /// Commits the whole filesystem holding `fd` to disk (Storage's durable batches: one sync for many files).
 extern int syncfs(int fd);
 extern int sync_file_range(int fd, __off64_t offset, __off64_t nbytes, unsigned int flags);
+/// Copies bytes between two files in the kernel (Storage: pixel data passed through unchanged).
+extern long copy_file_range(int fd_in, __off64_t *off_in, int fd_out, __off64_t *off_out, unsigned long len,
+                            unsigned int flags);
 
 /// Names the calling thread in the kernel (`comm`: 15 bytes and a NUL; longer names are refused, so the
 /// caller truncates).

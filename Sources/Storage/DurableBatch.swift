@@ -70,6 +70,15 @@ public final class DurableBatch {
             try FileSystem.writeAll(descriptor, bytes)
             size += Int64(bytes.count)
         }
+
+        /// Appends `count` bytes of the open file `source` from `offset`, copied by the kernel
+        /// (`copy_file_range(2)`) without passing through this process.
+        /// - Throws: `BlobStoreError` when the copy fails or `source` ends before `count` bytes.
+        public func append(from source: Int32, at offset: Int64, count: Int) throws {
+            guard descriptor >= 0 else { throw BlobStoreError(operation: "write after stage", errorNumber: 0) }
+            try FileSystem.copy(from: source, at: offset, count: count, to: descriptor)
+            size += Int64(count)
+        }
     }
 
     /// A file staged for the next commit.

@@ -29,6 +29,38 @@ enum FileSystem {
         }
     }
 
+    /// Copies `count` bytes of `source` from `offset` to the current position of `target`, in the kernel
+    /// (`copy_file_range(2)`); falls back to reading and writing where the kernel cannot (another
+    /// filesystem on an old kernel, a special file).
+    /// - Throws: `BlobStoreError` when a call fails or `source` ends first.
+    static func copy(from source: Int32, at offset: Int64, count: Int, to target: Int32) throws {
+        var position = off_t(offset)
+        var left = count
+        while left > 0 {
+            let copied = copy_file_range(source, &position, target, nil, UInt(left), 0)
+            if copied > 0 {
+                left -= copied
+                continue
+            }
+            if copied == 0 { throw BlobStoreError(operation: "copy: source ended", errorNumber: 0) }
+            switch errno {
+            case EINTR: continue
+            case EXDEV, EINVAL, ENOSYS, EOPNOTSUPP:
+                var buffer = [UInt8](repeating: 0, count: min(left, 1 << 20))
+                while left > 0 {
+                    let read = try buffer.withUnsafeMutableBytes {
+                        try Self.read(source, into: UnsafeMutableRawBufferPointer(rebasing: $0[..<min(left, $0.count)]), at: Int64(position))
+                    }
+                    guard read > 0 else { throw BlobStoreError(operation: "copy: source ended", errorNumber: 0) }
+                    try buffer.withUnsafeBytes { try writeAll(target, UnsafeRawBufferPointer(rebasing: $0[..<read])) }
+                    position += off_t(read)
+                    left -= read
+                }
+            default: throw fail("copy_file_range")
+            }
+        }
+    }
+
     /// Reads up to `buffer.count` bytes at `offset` (pread(2)); 0 at the end of the file.
     static func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws -> Int {
         while true {

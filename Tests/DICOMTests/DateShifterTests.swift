@@ -23,6 +23,14 @@ import Testing
         #expect(shifted.carry == carry)
     }
 
+    @Test(arguments: ["101500", "101500.25", "235959.123456", "000000 ", "120000.5"])
+    func theBytesFastPathAgreesWithTheTextPath(original: String) throws {
+        let fast = try #require(Self.shifter.shiftedPlainTM(Array(original.utf8)))
+        let text = try #require(Self.shifter.shiftedTM(String(original.prefix { $0 != " " })))
+        #expect(String(decoding: fast.bytes, as: UTF8.self) == text.text)
+        #expect(fast.carry == text.carry)
+    }
+
     @Test(arguments: ["2460", "1260", "25", "1", "10.5", "101500.1234567", "ab"])
     func invalidTimesAreNotShifted(original: String) {
         #expect(Self.shifter.shiftedTM(original) == nil)

@@ -103,6 +103,34 @@ import Testing
         #expect(Set(uids).count == 4)
     }
 
+    /// The run lets the kernel copy pixel data that passes unchanged (and skip removed bulk values)
+    /// instead of reading it; the output is byte for byte what the pipeline writes when fed the whole file,
+    /// for every transfer syntax of pydicom's test files (implicit, big endian and deflated ones are fed).
+    @Test(.enabled(if: AuditRun.pydicomTestFiles != nil))
+    func pixelDataCopiedByTheKernelGivesTheSameBytesAsFeedingIt() throws {
+        let source = URL(fileURLWithPath: try #require(AuditRun.pydicomTestFiles))
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("deidentify-bypass-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let out = root.appendingPathComponent("out")
+        let deidentifier = Deidentifier(pseudonymiser: Pseudonymiser(key: Self.key))
+        let runner = DeidentifyRun(deidentifier: deidentifier, centre: "C01", outputFolder: out.path, chunkSize: 64 * 1024)
+
+        let summary = try runner.run(inputs: [source.path])
+        #expect(summary.written > 100)
+        #expect(summary.bytesBypassed > 1_000_000)
+        var compared = 0
+        for file in try FileManager.default.subpathsOfDirectory(atPath: out.path).sorted() {
+            let written = out.appendingPathComponent(file)
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: written.path, isDirectory: &isFolder), !isFolder.boolValue else { continue }
+            let input = try [UInt8](Data(contentsOf: source.appendingPathComponent(file)))
+            let fed = try DeidentificationPipeline.deidentify(input, deidentifier: deidentifier, centre: "C01")
+            #expect(try [UInt8](Data(contentsOf: written)) == fed, "\(file) differs from the fed pipeline's output")
+            compared += 1
+        }
+        #expect(compared == summary.written)
+    }
+
     /// A file refused after part of its output was written (truncated in its pixel data) leaves nothing
     /// under its name and no temporary; the file beside it is written whole.
     @Test func fileRefusedMidStreamLeavesNoPartialFileUnderItsName() throws {

@@ -67,6 +67,28 @@ struct DateShifter: Sendable {
         return shifted.map { ($0, carry ?? 0) }
     }
 
+    /// The common case on value bytes: one `HHMMSS` time with an optional fraction, possibly padded;
+    /// `nil` for anything else, which `shiftedTM(_:)` then handles.
+    func shiftedPlainTM(_ bytes: [UInt8]) -> (bytes: [UInt8], carry: Int)? {
+        var count = bytes.count
+        while count > 0, bytes[count - 1] == 0x20 || bytes[count - 1] == 0 { count -= 1 }
+        guard count >= 6, count == 6 || (count >= 8 && count <= 13 && bytes[6] == 0x2E) else { return nil }
+        var digits = [Int](repeating: 0, count: 6)
+        for index in 0..<count where index != 6 {
+            guard bytes[index] >= 0x30, bytes[index] <= 0x39 else { return nil }
+            if index < 6 { digits[index] = Int(bytes[index] - 0x30) }
+        }
+        let hour = digits[0] * 10 + digits[1]
+        let minute = digits[2] * 10 + digits[3]
+        let second = digits[4] * 10 + digits[5]
+        guard hour < 24, minute < 60, second < 61 else { return nil }
+        let moved = hour * 3600 + minute * 60 + min(second, 59) + seconds
+        let time = moved % Self.secondsPerDay
+        var out = Array(Self.timeText(time).utf8)
+        out += bytes[6..<count]
+        return (out, moved / Self.secondsPerDay)
+    }
+
     /// Each value of a multi-valued DA or TM (backslash-separated), and each end of a range `A-B` (either
     /// end may be empty, PS3.4 C.2.2.2.5), mapped by `transform`, blanks dropped; `nil` if any part fails.
     static func mappingValues(_ text: String, _ transform: (Substring) -> String?) -> String? {

@@ -45,6 +45,52 @@ public struct DeidentificationPipeline {
         }
     }
 
+    /// Input bytes that may bypass the pipeline: the next `count` bytes of the input are the rest of a bulk
+    /// value (pixel data, typically) that goes to the output unchanged (`copy`) or not at all (`drop`).
+    public enum Bypass: Sendable, Equatable {
+        /// Write these input bytes to the output as they are, right after what the pipeline wrote.
+        case copy(count: Int)
+        /// Skip these input bytes.
+        case drop(count: Int)
+
+        /// The number of input bytes.
+        public var count: Int {
+            switch self {
+            case .copy(let count), .drop(let count): count
+            }
+        }
+    }
+
+    /// The bypass open now, if any: a caller reading a file can then copy the bytes in the kernel
+    /// (`copy_file_range(2)`) or seek past them, instead of reading and feeding them. `nil` when the next
+    /// bytes must be fed (a header, a deflated or big endian data set, pixel data being blanked).
+    public var bypass: Bypass? {
+        let count = reader.skippableBulkCount
+        guard count > 0, let isUnchanged = stream.isPassingBulkUnchanged else { return nil }
+        return isUnchanged ? .copy(count: count) : .drop(count: count)
+    }
+
+    /// Takes the open bypass: passes what the pipeline holds to `output`, calls `copy` with the number of
+    /// input bytes to write to the output as they are (for `.copy`), then carries on as if those bytes had
+    /// been fed.
+    /// - Throws: As `feed(_:output:)`, and whatever `copy` throws.
+    public mutating func takeBypass(
+        output: (ArraySlice<UInt8>) throws -> Void, copy: (Int) throws -> Void
+    ) throws {
+        guard let bypass else { return }
+        var stream = self.stream
+        var writer = self.writer
+        defer {
+            self.stream = stream
+            self.writer = writer
+        }
+        try writer.flush(output)
+        if case .copy(let count) = bypass { try copy(count) }
+        try reader.skipBulk(bypass.count) { event in
+            try stream.process(event) { try writer.write($0, to: output) }
+        }
+    }
+
     /// Ends the input and passes the remaining output bytes to `output`.
     /// - Throws: As `feed(_:output:)`.
     public mutating func finish(output: (ArraySlice<UInt8>) throws -> Void) throws {

@@ -40,6 +40,16 @@ public struct DeidentificationStream {
     /// Whether burned-in annotation is being blanked out of the pixel data.
     public var isPixelDataBlanked: Bool { blanker != nil }
 
+    /// What happens to the bytes of the bulk value under way: passed on unchanged (`true`), dropped
+    /// (`false`), or neither because they are rewritten (blanking) or no bulk value is under way (`nil`).
+    var isPassingBulkUnchanged: Bool? {
+        switch bulk {
+        case .none: nil
+        case .skipping: false
+        case .passing(let blanker, _): blanker == nil ? true : nil
+        }
+    }
+
     /// Starts de-identifying one instance.
     /// - Parameters:
     ///   - deidentifier: The profile, keys and rules.

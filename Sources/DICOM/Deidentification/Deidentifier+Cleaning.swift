@@ -171,6 +171,9 @@ extension Deidentifier {
         if vr == .DA, let shifted = context.dates.shiftedPlainDA(bytes, carry: carry) {
             return Element(tag: element.tag, vr: vr, bytes: shifted)
         }
+        if vr == .TM, let shifted = context.dates.shiftedPlainTM(bytes) {
+            return Element(tag: element.tag, vr: vr, bytes: shifted.bytes.count % 2 == 1 ? shifted.bytes + [0x20] : shifted.bytes)
+        }
         guard let text = element.string() else { return nil }
         let shifted: String?
         switch vr {
@@ -190,7 +193,8 @@ extension Deidentifier {
         var carries: [Tag: Int] = [:]
         for element in dataSet where element.vr == .TM || element.vr == .UN {
             guard let dateTag = DataDictionary.dateOfTime[element.tag.rawValue], dataSet.contains(dateTag),
-                let text = element.string(), let carry = context.dates.shiftedTM(text)?.carry
+                let bytes = element.bytes,
+                let carry = context.dates.shiftedPlainTM(bytes)?.carry ?? element.string().flatMap({ context.dates.shiftedTM($0)?.carry })
             else { continue }
             carries[dateTag] = carry
         }

@@ -13,6 +13,8 @@ public struct Deidentifier: Sendable {
     public let configuration: Configuration
     let pseudonymiser: Pseudonymiser
     let options: Set<ConfidentialityProfile.Option>
+    /// Descriptor cleaners already built, shared by the copies of this de-identifier.
+    let descriptorCleaners = DescriptorCleanerCache()
 
     /// Creates a de-identifier.
     /// - Parameters:
@@ -129,29 +131,44 @@ public struct Deidentifier: Sendable {
 
     /// The values descriptions must not contain (see `DescriptorCleaner`): every person name, and every
     /// text value the profile removes or replaces, at any depth.
+    ///
+    /// The instances of a series share these values, so the cleaner built from them is kept (by their raw
+    /// bytes) for the next instance: only the walk is paid again.
     func identifyingValues(of dataSet: DataSet, _ characterSet: SpecificCharacterSet) -> DescriptorCleaner {
-        var cleaner = DescriptorCleaner()
+        var key = DescriptorCleanerCache.Key(characterSet: characterSet.terms)
         func collect(_ dataSet: DataSet) {
             for element in dataSet where !element.tag.isPrivate {
                 if let items = element.items {
                     items.forEach(collect)
                     continue
                 }
+                guard let bytes = element.bytes, !bytes.isEmpty else { continue }
                 let vr = element.vr == .UN ? DataDictionary.entry(for: element.tag)?.vr ?? .UN : element.vr
                 if vr == .PN {
-                    if let name = element.string(characterSet: characterSet) { cleaner.addName(name) }
+                    key.names.append(bytes)
                     continue
                 }
                 guard [.LO, .SH, .LT, .ST, .UT, .UC, .AE, .UR].contains(vr),
                     let action = ConfidentialityProfile.row(for: element.tag.rawValue)?.action(with: options),
-                    action != .k, action != .c,
-                    let values = Element(tag: element.tag, vr: vr, value: element.value).strings(characterSet: characterSet)
+                    action != .k, action != .c
                 else { continue }
-                values.forEach { cleaner.addPhrase($0) }
+                key.phrases.append(.init(vr: vr, bytes: bytes))
             }
         }
         collect(dataSet)
-        return cleaner
+        return descriptorCleaners.cleaner(for: key) {
+            var cleaner = DescriptorCleaner()
+            for name in key.names {
+                if let text = Element(tag: .patientName, vr: .PN, bytes: name).string(characterSet: characterSet) {
+                    cleaner.addName(text)
+                }
+            }
+            for phrase in key.phrases {
+                let values = Element(tag: .patientID, vr: phrase.vr, bytes: phrase.bytes).strings(characterSet: characterSet)
+                values?.forEach { cleaner.addPhrase($0) }
+            }
+            return cleaner
+        }
     }
 
     /// Decides how burned-in annotation is handled: `nil` when there is none (Burned In Annotation absent

@@ -36,6 +36,37 @@ struct DataSetParser {
         return false
     }
 
+    /// The bytes of the current bulk value (or pixel data fragment) that the caller may skip instead of
+    /// feeding: they would pass unchanged (no byte swapping) and nothing fed earlier waits. 0 otherwise.
+    var skippableBulkCount: Int {
+        guard pending.isEmpty else { return 0 }
+        switch state {
+        case .bulk(let remaining, 1): return remaining
+        case .fragment(let remaining): return remaining
+        default: return 0
+        }
+    }
+
+    /// Skips `count` bytes of the current bulk value (at most `skippableBulkCount`) as if they had been fed
+    /// and passed on, reporting the end of the value when they complete it.
+    mutating func skipBulk(_ count: Int, emit: (StreamEvent) throws -> Void) throws {
+        precondition(count > 0 && count <= skippableBulkCount, "skips only what skippableBulkCount allows")
+        offset += count
+        switch state {
+        case .bulk(let remaining, let unit):
+            if count == remaining {
+                state = .elements
+                try emit(.bulkEnd)
+            } else {
+                state = .bulk(remaining: remaining - count, swapUnit: unit)
+            }
+        case .fragment(let remaining):
+            state = count == remaining ? .fragmentHeader : .fragment(remaining: remaining - count)
+        default:
+            break
+        }
+    }
+
     /// Consumes a chunk, reporting what it completes.
     mutating func feed(_ chunk: ArraySlice<UInt8>, emit: (StreamEvent) throws -> Void) throws {
         if pending.isEmpty {

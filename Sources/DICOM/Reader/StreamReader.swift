@@ -82,6 +82,27 @@ public struct StreamReader {
         }
     }
 
+    /// The next bytes of the stream that the caller may skip instead of feeding: they are the rest of a
+    /// bulk value (or pixel data fragment) that would be passed on unchanged, in a data set that is not
+    /// deflated or big endian, and nothing fed earlier waits. 0 otherwise.
+    ///
+    /// A caller that copies those bytes itself (say with `copy_file_range(2)`) never reads them.
+    public var skippableBulkCount: Int {
+        guard case .dataSet(let parser, nil) = stage else { return 0 }
+        return parser.skippableBulkCount
+    }
+
+    /// Skips `count` of the bytes `skippableBulkCount` allows, as if they had been fed: no `bulkBytes` are
+    /// reported for them, and `bulkEnd` is when they end the value.
+    public mutating func skipBulk(_ count: Int, emit: (StreamEvent) throws -> Void) throws {
+        guard case .dataSet(var parser, nil) = stage else {
+            preconditionFailure("skips only what skippableBulkCount allows")
+        }
+        stage = .start
+        defer { stage = .dataSet(parser, nil) }
+        try parser.skipBulk(count, emit: emit)
+    }
+
     /// Ends the stream: reports what remains and `end`.
     /// - Throws: `DICOMError` if the stream ends inside an element or before any data set.
     public mutating func finish(emit: (StreamEvent) throws -> Void) throws {

@@ -119,7 +119,7 @@ public struct StreamWriter {
         }
     }
 
-    private mutating func flush(_ sink: (ArraySlice<UInt8>) throws -> Void) throws {
+    mutating func flush(_ sink: (ArraySlice<UInt8>) throws -> Void) throws {
         guard !output.isEmpty else { return }
         try sink(output[...])
         output.removeAll(keepingCapacity: true)

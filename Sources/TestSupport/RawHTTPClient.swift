@@ -72,6 +72,12 @@ public final class RawHTTPClient {
     /// Closes our sending side (the server sees end of input).
     public func shutdownWrite() { _ = shutdown(descriptor, Int32(SHUT_WR)) }
 
+    /// Whether bytes from the server wait to be read (nothing is read).
+    public var hasUnreadBytes: Bool {
+        var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        return poll(&entry, 1, 0) == 1 && entry.revents & Int16(POLLIN) != 0
+    }
+
     /// Reads once into the buffer; returns false at end of stream.
     @discardableResult
     func fill() throws -> Bool {

@@ -103,7 +103,14 @@ struct DatabaseRecoveryEndToEndTests {
 
             // Unavailable within 5 s, then ready again by itself within 30 s.
             let deadline = clock.now + .seconds(30)
-            while !observations.all.contains(where: { $0.status == 503 }) || observations.all.last?.status != 200 {
+            // Until a request sent after the last 503 was answered 200 (one sent before the kill may still
+            // come back 200 after the first 503s).
+            func isReadyAgain() -> Bool {
+                let seen = observations.all
+                guard let lastUnavailable = seen.last(where: { $0.status == 503 }) else { return false }
+                return seen.contains { $0.status == 200 && $0.sentAfterKill > lastUnavailable.sentAfterKill }
+            }
+            while !isReadyAgain() {
                 guard clock.now < deadline, portal.process.isRunning else { break }
                 try await Task.sleep(for: .milliseconds(50))
             }

@@ -10,6 +10,13 @@ public struct ListenError: Error, CustomStringConvertible, Sendable {
     /// Address that was asked for.
     public var address: String
 
+    /// Creates the error (the portal names it for its operator; tests make one).
+    public init(operation: String, code: Int32, address: String) {
+        self.operation = operation
+        self.code = code
+        self.address = address
+    }
+
     public var description: String { "Could not \(operation) \(address) (code \(code))" }
 }
 

@@ -7,6 +7,12 @@ public struct TLSError: Error, CustomStringConvertible, Sendable {
     /// OpenSSL's reason, from its error queue (library and reason only; never key material).
     public var reason: String
 
+    /// Creates the error (the portal names it for its operator; tests make one).
+    public init(operation: String, reason: String) {
+        self.operation = operation
+        self.reason = reason
+    }
+
     public var description: String { "TLS \(operation) failed: \(reason)" }
 
     static func fromQueue(_ operation: String) -> TLSError {

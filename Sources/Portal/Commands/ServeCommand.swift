@@ -58,6 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
+        // Every setting resolved and checked before anything starts (README, "Configuration").
         let config = try PortalConfiguration.resolve(
             flags: ConfigurationOverrides(
                 host: host, port: port, tlsCertificate: tlsCertificate, tlsKey: tlsKey, eventLoops: eventLoops,
@@ -65,6 +66,12 @@ struct ServeCommand: AsyncParsableCommand {
             environment: environment)
         let supervision = try StorageOptions.supervision(
             restartAttempts: databaseRestartAttempts, environment: environment)
+        let databaseURL = storage.resolve(environment: environment).databaseURL
+        let explained = { (error: any Error) -> any Error in
+            StartupProblem.explaining(error, configuration: config, databaseURL: databaseURL) ?? error
+        }
+        try StartupProblem.checkTLSFiles(config)
+        let openAPI = try InstalledFiles(environment: environment).openAPIDocument()
         let level = Logger.Level(rawValue: config.logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -72,37 +79,16 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "portal")
-        // Watch for SIGINT/SIGTERM from the start: a stop asked for while the cluster is starting is
-        // honoured as soon as the server exists, rather than killing the portal beside a running cluster.
-        let running = Mutex<(server: HTTPServer?, isStopRequested: Bool)>((nil, false))
-        let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { signal in
-            logger.notice("shutting down", metadata: ["signal": "\(signal)"])
-            let server = running.withLock { state -> HTTPServer? in
-                state.isStopRequested = true
-                return state.server
-            }
-            server?.shutdown(gracePeriod: config.shutdownGrace)
-        }
-        defer { signals.cancel() }
-        let files = InstalledFiles(environment: environment)
-        let openAPI = try files.openAPIDocument()
 
-        logger.info("opening the database")
-        let database = try await storage.openDatabase(
-            logger: logger, supervision: supervision, environment: environment)
-        do {
-            // Opening the blob store sweeps temporaries a killed process left behind.
-            _ = try storage.openBlobStore(environment: environment)
-        } catch {
-            await database.shutdown()
-            throw error
-        }
-
+        // The listening socket and TLS come before the database: a port in use or an unusable certificate
+        // is said at once, not after a cluster was started. Until the database is open, readiness says so.
+        let opened = Mutex<DatabaseHost?>(nil)
         let application = PortalApplication(
             operations: PortalRoutes.operations(
                 PortalRoutes.Services(
                     openAPIDocument: openAPI,
                     readiness: {
+                        guard let database = opened.withLock({ $0 }) else { return "The database is starting." }
                         let readiness = await database.readiness()
                         return readiness.isReady ? nil : (readiness.reason ?? "The database is not ready.")
                     })))
@@ -112,6 +98,31 @@ struct ServeCommand: AsyncParsableCommand {
                 configuration: config.serverConfiguration, router: application.makeRouter(),
                 middleware: application.middleware, logger: logger)
         } catch {
+            throw explained(error)
+        }
+        // SIGINT/SIGTERM from here on: a stop asked for while the cluster starts is honoured once it has.
+        let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { signal in
+            logger.notice("shutting down", metadata: ["signal": "\(signal)"])
+            server.shutdown(gracePeriod: config.shutdownGrace)
+        }
+        defer { signals.cancel() }
+
+        logger.info("opening the database")
+        let database: DatabaseHost
+        do {
+            database = try await storage.openDatabase(logger: logger, supervision: supervision, environment: environment)
+        } catch {
+            server.shutdown(gracePeriod: .zero)
+            await server.run()
+            throw explained(error)
+        }
+        opened.withLock { $0 = database }
+        do {
+            // Opening the blob store sweeps temporaries a killed process left behind.
+            _ = try storage.openBlobStore(environment: environment)
+        } catch {
+            server.shutdown(gracePeriod: .zero)
+            await server.run()
             await database.shutdown()
             throw error
         }
@@ -119,12 +130,6 @@ struct ServeCommand: AsyncParsableCommand {
         logger.notice(
             "portal listening",
             metadata: ["url": "\(scheme)://\(config.displayHost):\(server.boundPort)", "version": "\(PortalCommand.version)"])
-
-        let isStopRequested = running.withLock { state in
-            state.server = server
-            return state.isStopRequested
-        }
-        if isStopRequested { server.shutdown(gracePeriod: config.shutdownGrace) }
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {

@@ -117,9 +117,10 @@ public struct DeidentificationStream {
             let creator = creatorTag.flatMap { context == nil ? held[$0] : creators[$0] }
             let isSafe = creator.map { deidentifier.isSafePrivate(tag, creator: $0) } ?? false
             outcome = isSafe ? probe : nil
-            if isSafe, context != nil, let creatorTag, let creator, !emittedCreators.contains(creatorTag) {
-                // Its creator came after the header: it goes out first, with what is pending of the group.
-                pendingPrivate.set(creator)
+            if isSafe, context != nil {
+                // What is pending of its group goes out first (tag order), with its creator if that came
+                // after the header.
+                if let creatorTag, let creator, !emittedCreators.contains(creatorTag) { pendingPrivate.set(creator) }
                 try flushPrivate(emit: emit, keepingCreatorOf: tag)
             }
         } else {

@@ -10,3 +10,13 @@ public func hexString(_ bytes: some Sequence<UInt8>, uppercase: Bool = false) ->
     }
     return String(decoding: out, as: UTF8.self)
 }
+
+/// The value of one hexadecimal digit (either case); `nil` for any other byte.
+public func hexDigitValue(_ byte: UInt8) -> UInt8? {
+    switch byte {
+    case 0x30...0x39: byte - 0x30
+    case 0x41...0x46: byte - 0x41 + 10
+    case 0x61...0x66: byte - 0x61 + 10
+    default: nil
+    }
+}

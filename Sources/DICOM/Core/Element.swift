@@ -41,6 +41,13 @@ public struct Element: Sendable, Equatable {
         self.init(tag: tag, vr: .SQ, value: .sequence(items))
     }
 
+    /// The VR to interpret the value with: the element's own, or the data dictionary's when it was read
+    /// as UN (implicit VR of an unknown tag, or a sender that wrote UN).
+    var interpretedVR: VR {
+        guard vr == .UN else { return vr }
+        return DataDictionary.entry(for: tag)?.vr ?? .UN
+    }
+
     /// The value bytes, or `nil` for sequences, encapsulated and bulk values.
     public var bytes: [UInt8]? {
         if case .bytes(let bytes) = value { return bytes }

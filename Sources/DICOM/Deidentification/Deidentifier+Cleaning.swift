@@ -110,7 +110,7 @@ extension Deidentifier {
     /// cleaned sequence, names become dummies and free text is cleaned.
     func unlisted(_ element: Element, _ context: Context, _ scope: Scope, carry: Int?) -> Element? {
         if element.items != nil { return recursed(element, context, scope, cleaning: false) }
-        let vr = element.vr == .UN ? DataDictionary.entry(for: element.tag)?.vr ?? .UN : element.vr
+        let vr = element.interpretedVR
         if vr == .DA || vr == .DT || vr == .TM {
             guard options.contains(.retainLongitudinalModifiedDates) else { return element }
             return shifted(element, vr, context, carry: carry) ?? (scope.isCleaning ? emptied(element) : nil)

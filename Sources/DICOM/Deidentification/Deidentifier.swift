@@ -143,7 +143,7 @@ public struct Deidentifier: Sendable {
                     continue
                 }
                 guard let bytes = element.bytes, !bytes.isEmpty else { continue }
-                let vr = element.vr == .UN ? DataDictionary.entry(for: element.tag)?.vr ?? .UN : element.vr
+                let vr = element.interpretedVR
                 if vr == .PN {
                     key.names.append(bytes)
                     continue

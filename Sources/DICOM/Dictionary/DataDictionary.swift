@@ -1,3 +1,5 @@
+import Hashing
+
 /// The standard data dictionary (PS3.6 Tables 6-1, 7-1, 8-1, 9-1): VR, VM and keyword of every public tag.
 ///
 /// Needed to read implicit VR data sets, where the stream does not carry the VR (PS3.5 §7.1.3), and to
@@ -75,7 +77,7 @@ public enum DataDictionary {
                 for byte in key {
                     mask <<= 4
                     value <<= 4
-                    if let digit = GeneratedTable.hexDigit(byte) {
+                    if let digit = hexDigitValue(byte) {
                         mask |= 0xF
                         value |= UInt32(digit)
                     }

@@ -1,3 +1,5 @@
+import Hashing
+
 /// Reading the generated tables (`DataDictionary+Table.swift`, `IODAttributeTypes+Table.swift`): lines of
 /// space-separated fields, read on their UTF-8 bytes so that a process pays little for them on first use.
 enum GeneratedTable {
@@ -28,19 +30,10 @@ enum GeneratedTable {
     static func hex(_ digits: ArraySlice<UInt8>) -> UInt32? {
         var value: UInt32 = 0
         for byte in digits {
-            guard let digit = hexDigit(byte) else { return nil }
+            guard let digit = hexDigitValue(byte) else { return nil }
             value = value << 4 | UInt32(digit)
         }
         return digits.isEmpty ? nil : value
-    }
-
-    static func hexDigit(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 0x30...0x39: byte - 0x30
-        case 0x41...0x46: byte - 0x41 + 10
-        case 0x61...0x66: byte - 0x61 + 10
-        default: nil
-        }
     }
 
     /// Decimal digits as a number; `nil` for any other byte.

@@ -1,3 +1,5 @@
+import Hashing
+
 /// The operator's secret for pseudonyms, new UIDs and date offsets.
 ///
 /// Only the operator holds it: without it nobody can link a pseudonym back to a centre's patient ID, and
@@ -44,19 +46,11 @@ public struct PseudonymisationKey: Sendable, CustomStringConvertible {
     public var description: String { "PseudonymisationKey(<redacted>)" }
 
     private static func decodeHex(_ text: [UInt8]) -> [UInt8]? {
-        func nibble(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 0x30...0x39: c - 0x30
-            case 0x41...0x46: c - 0x41 + 10
-            case 0x61...0x66: c - 0x61 + 10
-            default: nil
-            }
-        }
         var out = [UInt8]()
         out.reserveCapacity(text.count / 2)
         var index = 0
         while index < text.count {
-            guard let high = nibble(text[index]), let low = nibble(text[index + 1]) else { return nil }
+            guard let high = hexDigitValue(text[index]), let low = hexDigitValue(text[index + 1]) else { return nil }
             out.append(high << 4 | low)
             index += 2
         }
